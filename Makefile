@@ -1,0 +1,38 @@
+# uxlab: `make run` serves the demo study, `make test` runs every test. Both set themselves up.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+PYTEST_WORKERS ?= 2
+
+.PHONY: setup run test lint format migrations bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	bash scripts/ensure-chromium.sh
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(VENV)/bin/uxlab demo
+
+test: setup lint
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check uxlab tests bench
+	$(VENV)/bin/ruff format --check uxlab tests bench
+	$(VENV)/bin/mypy
+
+format: setup
+	$(VENV)/bin/ruff check --fix uxlab tests bench
+	$(VENV)/bin/ruff format uxlab tests bench
+
+migrations: setup
+	$(PY) -m uxlab.migrations.regenerate
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

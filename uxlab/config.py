@@ -1,0 +1,75 @@
+"""Settings: one table of (name, default, help), each overridable as UXLAB_<NAME>.
+
+The README's settings section is generated from ``SETTINGS`` and a test checks it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("SECRET_KEY", "dev-only-change-me", "Signs sessions and CSRF tokens. Set it in production."),
+    Setting(
+        "DATABASE_URL",
+        "",
+        "SQLAlchemy URL. Empty: an SQLite file `uxlab.sqlite` in the instance folder (WAL mode).",
+    ),
+    Setting(
+        "PUBLIC_URL", "http://127.0.0.1:5000", "Base URL participants reach this server at (used in links)."
+    ),
+    Setting("DEMO_SITE", True, "Serve the built-in demo company site under /demo/."),
+    Setting("MAX_EVENT_BYTES", 16384, "Largest accepted events request body, in bytes (413 above)."),
+    Setting("MAX_EVENTS_PER_MINUTE", 600, "Events accepted per attempt per minute (429 above)."),
+    Setting(
+        "CLOCK_TOLERANCE_S", 5.0, "Largest allowed gap between client and server task durations, in seconds."
+    ),
+    Setting(
+        "CHROMIUM_PATH",
+        "",
+        "Chromium binary for probes and reports. Empty: /usr/bin/chromium, else Playwright's.",
+    ),
+    Setting("DEFAULT_LANGUAGE", "en", "Participant page language when neither study nor browser says."),
+)
+
+LANGUAGES = ("en", "de", "ru")
+
+
+def _coerce(raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+def load_settings(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Return every setting's value: the default, overridden by UXLAB_<NAME> if set."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = env.get(f"UXLAB_{setting.name}")
+        values[setting.name] = setting.default if raw is None else _coerce(raw, setting.default)
+    return values
+
+
+def chromium_path(configured: str = "") -> str | None:
+    """Return the Chromium binary to launch, or None to use Playwright's own download."""
+    if configured:
+        return configured
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if os.path.exists(candidate):
+            return candidate
+    return shutil.which("chromium")

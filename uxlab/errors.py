@@ -1,0 +1,101 @@
+"""The one exception base of uxlab and its subclasses.
+
+    UxlabError (status 500)
+    ├── ScenarioError      (400) a scenario file is invalid: file, line, field
+    ├── MetricInputError   (400) a metric got input it cannot use (also a ValueError)
+    ├── BadRequest         (400) a request body or parameter is invalid
+    │   └── PayloadTooLarge (413)
+    ├── Unauthorized       (401) missing or wrong credentials / token
+    ├── Forbidden          (403) credentials valid, but not for this resource
+    ├── NotFound           (404) unknown study, token, attempt ...
+    ├── Conflict           (409) the request contradicts stored state
+    ├── Gone               (410) the study is closed / the session is finished
+    ├── TooManyRequests    (429)
+    └── ProbeError         (2 as exit status) a probe could not run: browser, site, file
+
+The web layer renders each as an HTML page or, under /api/, as JSON
+``{"error": {"status": ..., "message": ..., "field": ...}}``; the CLI prints a one-line
+message and exits non-zero. This module imports nothing from Flask so that pure layers
+(metrics, scenarios) can raise these errors.
+"""
+
+from __future__ import annotations
+
+
+class UxlabError(Exception):
+    """Base of every error uxlab shows to a user."""
+
+    status = 500
+    exit_code = 1
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the JSON body the API sends for this error."""
+        body: dict[str, object] = {"status": self.status, "message": self.message}
+        if self.field:
+            body["field"] = self.field
+        return {"error": body}
+
+
+class ScenarioError(UxlabError):
+    """A scenario file is invalid; the message names file, line and field."""
+
+    status = 400
+
+    def __init__(
+        self, message: str, *, path: str = "<string>", line: int | None = None, field: str | None = None
+    ) -> None:
+        where = f"{path}:{line}" if line is not None else path
+        what = f" {field}:" if field else ""
+        super().__init__(f"{where}:{what} {message}", field=field)
+        self.path = path
+        self.line = line
+        self.reason = message
+
+
+class MetricInputError(UxlabError, ValueError):
+    """A metric function got input it cannot compute on."""
+
+    status = 400
+
+
+class BadRequest(UxlabError):
+    status = 400
+
+
+class PayloadTooLarge(BadRequest):
+    status = 413
+
+
+class Unauthorized(UxlabError):
+    status = 401
+
+
+class Forbidden(UxlabError):
+    status = 403
+
+
+class NotFound(UxlabError):
+    status = 404
+
+
+class Conflict(UxlabError):
+    status = 409
+
+
+class Gone(UxlabError):
+    status = 410
+
+
+class TooManyRequests(UxlabError):
+    status = 429
+
+
+class ProbeError(UxlabError):
+    """A probe could not run at all (usage or setup problem): exit status 2."""
+
+    exit_code = 2

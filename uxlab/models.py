@@ -1,0 +1,127 @@
+"""SQLModel tables. Migrations in uxlab/migrations are generated from these (make migrations)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(SQLModel, table=True):
+    """A researcher account."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, unique=True, max_length=320)
+    password_hash: str
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Study(SQLModel, table=True):
+    """A study, identified by its slug; its content lives in versions."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(index=True, unique=True, max_length=100)
+    title: str
+    is_open: bool = True
+    variant_of: str | None = Field(default=None, max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class StudyVersion(SQLModel, table=True):
+    """One loaded version of a scenario file; results keep the version they were recorded under."""
+
+    __table_args__ = (UniqueConstraint("study_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    study_id: int = Field(foreign_key="study.id", index=True)
+    number: int
+    content_hash: str = Field(max_length=64)
+    source_path: str = ""
+    scenario: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Task(SQLModel, table=True):
+    """A task of one study version (denormalized from the scenario for queries)."""
+
+    __table_args__ = (UniqueConstraint("study_version_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    study_version_id: int = Field(foreign_key="studyversion.id", index=True)
+    key: str = Field(max_length=100)
+    position: int
+    prompt: str
+    criterion_kind: str = Field(max_length=20)
+    stage: str = Field(max_length=20)
+    touchpoint: str = ""
+    time_limit_s: float
+    target_time_s: float | None = None
+
+
+class ParticipantSession(SQLModel, table=True):
+    """One participant's pass through a study version."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(index=True, unique=True, max_length=64)
+    study_version_id: int = Field(foreign_key="studyversion.id", index=True)
+    started_at: datetime = Field(default_factory=utcnow)
+    consented_at: datetime | None = None
+    finished_at: datetime | None = None
+    device_class: str = Field(default="desktop", max_length=10)
+    user_agent: str = ""
+    language: str = Field(default="en", max_length=10)
+    task_order: list[str] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class Attempt(SQLModel, table=True):
+    """One participant's attempt at one task."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="participantsession.id", index=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    token: str = Field(index=True, unique=True, max_length=64)
+    started_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+    outcome: str | None = Field(default=None, max_length=10)
+    time_on_task_s: float | None = None
+    path: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    click_count: int = 0
+    direct: bool | None = None
+    answer: str | None = None
+    seq: int | None = None
+
+
+class Event(SQLModel, table=True):
+    """One event the tracker sent for an attempt; (attempt, client_id) is stored once."""
+
+    __table_args__ = (UniqueConstraint("attempt_id", "client_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    attempt_id: int = Field(foreign_key="attempt.id", index=True)
+    client_id: str = Field(max_length=64)
+    kind: str = Field(max_length=20)
+    url: str = ""
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    client_ms: float | None = None
+    received_at: datetime = Field(default_factory=utcnow)
+
+
+class Response(SQLModel, table=True):
+    """One questionnaire answer of a session (item numbers are 1-based)."""
+
+    __table_args__ = (UniqueConstraint("session_id", "questionnaire", "item"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="participantsession.id", index=True)
+    questionnaire: str = Field(max_length=20)
+    item: int = 1
+    value: int | None = None
+    text: str | None = None
+    scale_version: str | None = Field(default=None, max_length=10)
+    created_at: datetime = Field(default_factory=utcnow)
