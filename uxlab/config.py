@@ -73,3 +73,36 @@ def chromium_path(configured: str = "") -> str | None:
         if os.path.exists(candidate):
             return candidate
     return shutil.which("chromium")
+
+
+def settings_markdown() -> str:
+    """Return the README's settings table, generated from SETTINGS."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for setting in SETTINGS:
+        default = "(empty)" if setting.default == "" else f"`{setting.default}`"
+        rows.append(f"| `UXLAB_{setting.name}` | {default} | {setting.help} |")
+    return "\n".join(rows)
+
+
+def _rewrite_readme() -> None:
+    """Regenerate the README's settings section (``python -m uxlab.config``)."""
+    import re
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    body = (
+        "## Settings\n\nEvery setting has a default and can be overridden by an environment variable.\n\n"
+        + settings_markdown()
+        + "\n"
+    )
+    text = re.sub(
+        r"<!-- section: settings -->.*?<!-- /section: settings -->",
+        lambda _m: f"<!-- section: settings -->\n{body}<!-- /section: settings -->",
+        readme.read_text(encoding="utf-8"),
+        flags=re.S,
+    )
+    readme.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    _rewrite_readme()
