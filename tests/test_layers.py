@@ -14,7 +14,8 @@ PURE_MODULES = ["uxlab.errors", "uxlab.config", "uxlab.scenarios", "uxlab.metric
 def test_pure_module_imports_no_framework(module: str) -> None:
     code = (
         f"import sys, {module}; "
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'flask', 'playwright', 'sqlalchemy', 'sqlmodel'}); "
+        "frameworks = {'flask', 'playwright', 'sqlalchemy', 'sqlmodel'}; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in frameworks); "
         "print(','.join(bad))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
