@@ -52,6 +52,8 @@ def make_test_app(tmp_path: Path, database_url: str = "", **config: Any) -> Flas
             "SECRET_KEY": "test-secret",
             "DATABASE_URL": url,
             "PUBLIC_URL": "http://127.0.0.1:5000",
+            # Test-client tests post forms without tokens; live servers (real browsers) keep CSRF on.
+            "WTF_CSRF_ENABLED": False,
             **config,
         }
     )
@@ -122,7 +124,7 @@ class LiveServer:
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     """The app served on a free port; PUBLIC_URL points at it."""
-    server_app = make_test_app(tmp_path)
+    server_app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True)
     with LiveServer(server_app) as server:
         server_app.config["PUBLIC_URL"] = server.url
         yield server

@@ -10,7 +10,8 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Now, timezone-aware in UTC (SQLModel's datetime columns refuse naive values)."""
+    return datetime.now(UTC)
 
 
 class User(SQLModel, table=True):

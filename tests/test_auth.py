@@ -1,0 +1,87 @@
+"""Researcher accounts: validation, argon2 hashes, authentication, safe redirects."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlmodel import select
+
+from uxlab import auth
+from uxlab.db import get_session
+from uxlab.errors import BadRequest, Conflict, NotFound
+from uxlab.models import User
+
+PASSWORD = "correct horse battery"
+
+
+def test_create_user_stores_an_argon2_hash(any_app: Flask) -> None:
+    with any_app.app_context():
+        user = auth.create_user(get_session(), "  Ana@Example.ORG ", PASSWORD)
+        stored = get_session().exec(select(User)).one()
+    assert stored.id == user.id
+    assert stored.email == "ana@example.org"
+    assert stored.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in stored.password_hash
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "field"),
+    [
+        ("not-an-email", PASSWORD, "email"),
+        ("a@b", PASSWORD, "email"),
+        ("two@at@example.org", PASSWORD, "email"),
+        ("ana@example.org", "short", "password"),
+        ("ana@example.org", "123456789", "password"),
+    ],
+)
+def test_create_user_refuses_bad_input(app: Flask, email: str, password: str, field: str) -> None:
+    with app.app_context():
+        with pytest.raises(BadRequest) as caught:
+            auth.create_user(get_session(), email, password)
+        assert caught.value.field == field
+        assert auth.count_users(get_session()) == 0
+
+
+def test_duplicate_email_is_a_conflict(any_app: Flask) -> None:
+    with any_app.app_context():
+        auth.create_user(get_session(), "ana@example.org", PASSWORD)
+        with pytest.raises(Conflict, match="already exists"):
+            auth.create_user(get_session(), "ANA@example.org", "another password")
+        assert auth.count_users(get_session()) == 1
+
+
+def test_authenticate(app: Flask) -> None:
+    with app.app_context():
+        db = get_session()
+        auth.create_user(db, "ana@example.org", PASSWORD)
+        assert auth.authenticate(db, "Ana@Example.org", PASSWORD) is not None
+        assert auth.authenticate(db, "ana@example.org", PASSWORD + "x") is None
+        assert auth.authenticate(db, "nobody@example.org", PASSWORD) is None
+
+
+def test_set_password(app: Flask) -> None:
+    with app.app_context():
+        db = get_session()
+        auth.create_user(db, "ana@example.org", PASSWORD)
+        auth.set_password(db, "ana@example.org", "a new long password")
+        assert auth.authenticate(db, "ana@example.org", PASSWORD) is None
+        assert auth.authenticate(db, "ana@example.org", "a new long password") is not None
+        with pytest.raises(NotFound):
+            auth.set_password(db, "bob@example.org", "a new long password")
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/studies", "/studies"),
+        ("/studies/helpdesk/attempts?page=2", "/studies/helpdesk/attempts?page=2"),
+        ("https://evil.example/", "/home"),
+        ("//evil.example/x", "/home"),
+        ("/\\evil.example", "/home"),
+        ("javascript:alert(1)", "/home"),
+        ("", "/home"),
+        (None, "/home"),
+    ],
+)
+def test_safe_next_only_allows_local_paths(target: str | None, expected: str) -> None:
+    assert auth.safe_next(target, "/home") == expected

@@ -1,0 +1,39 @@
+"""App-wide CSRF protection (Flask-WTF) and session cookie defaults.
+
+Every form POST must carry ``<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">``.
+JSON APIs are exempt: anything under ``/api/`` and the blueprints named in
+``CSRF_EXEMPT_BLUEPRINTS`` (they authenticate with attempt or API tokens, not cookies).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_wtf.csrf import CSRFProtect
+
+CSRF_EXEMPT_BLUEPRINTS = frozenset({"api", "probes"})
+
+
+def _is_exempt() -> bool:
+    return (
+        request.endpoint is None
+        or request.path.startswith("/api/")
+        or (request.blueprint or "") in CSRF_EXEMPT_BLUEPRINTS
+    )
+
+
+def _check_csrf() -> None:
+    config = current_app.config
+    if not config["WTF_CSRF_ENABLED"] or request.method not in config["WTF_CSRF_METHODS"] or _is_exempt():
+        return
+    csrf: CSRFProtect = current_app.extensions["csrf"]
+    csrf.protect()
+
+
+def init_app(app: Flask) -> None:
+    """Bind a CSRFProtect to this app (kept in ``app.extensions["csrf"]``) and set cookie defaults."""
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    # Our own hook decides what is exempt, so Flask-WTF's default check stays off.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    CSRFProtect().init_app(app)
+    app.before_request(_check_csrf)
