@@ -1,0 +1,206 @@
+"""Satisfaction and loyalty questionnaires: SEQ, UMUX-Lite, NPS, CSAT, CES.
+
+SUS lives in ``sus.py``. Sources are named per function; the general method is Sauro &
+Lewis, *Quantifying the User Experience* 2nd ed. (2016), ch. 3, 4 and 8.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from uxlab.errors import MetricInputError
+from uxlab.metrics import inputs
+from uxlab.metrics.intervals import mean_t
+from uxlab.metrics.rates import completion_rate
+from uxlab.metrics.results import Estimate, TestResult
+
+SEQ_AVERAGE = 5.5
+"""Historical average SEQ (Sauro 2012, MeasuringU "10 things to know about the SEQ")."""
+
+Ratings = Iterable[float] | np.ndarray
+
+
+def seq_mean(ratings: Ratings, confidence: float = 0.95) -> Estimate:
+    """Mean Single Ease Question rating (1..7) with a t-interval clipped to [1, 7]."""
+    arr = inputs.values(ratings, field="seq", low=1, high=7, integer=True)
+    return mean_t(arr, confidence, 1.0, 7.0)
+
+
+def one_sample_t(arr: np.ndarray, mu: float, alternative: str, field: str) -> TestResult:
+    """One-sample t-test of the mean against ``mu``; needs two different values."""
+    inputs.alternative(alternative)
+    if arr.size < 2 or float(arr.std(ddof=1)) == 0.0:
+        raise MetricInputError(f"{field}: a t-test needs at least two different values", field=field)
+    result = stats.ttest_1samp(arr, mu, alternative=alternative)
+    return TestResult(
+        float(result.statistic), float(result.pvalue), "one-sample t", alternative, arr.size - 1.0
+    )
+
+
+def seq_versus_average(
+    ratings: Ratings, average: float = SEQ_AVERAGE, alternative: str = "two-sided"
+) -> TestResult:
+    """One-sample t-test of the mean SEQ against the historical average 5.5.
+
+    t = (mean - 5.5) / (s / sqrt(n)), df = n - 1 (Sauro & Lewis 2016 ch. 4, "Comparing a
+    satisfaction score to a benchmark"). All-equal ratings cannot be tested (no spread).
+    """
+    arr = inputs.values(ratings, field="seq", low=1, high=7, integer=True)
+    return one_sample_t(arr, average, alternative, "seq")
+
+
+@dataclass(frozen=True)
+class UmuxLite:
+    """UMUX-Lite mean 0..100 and its regression onto the SUS scale (labelled as such)."""
+
+    score: Estimate
+    sus_equivalent: Estimate
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return both estimates as JSON-able dicts."""
+        return asdict(self)
+
+
+def umux_lite_scores(responses: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
+    """UMUX-Lite 0..100 per respondent: ((i1 - 1) + (i2 - 1)) x 100 / 12, items 1..7."""
+    try:
+        arr = np.asarray(responses, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise MetricInputError(
+            f"umux_lite: responses must be rows of 2 numbers ({error})", field="umux_lite"
+        ) from None
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise MetricInputError("umux_lite: needs rows of exactly 2 items", field="umux_lite")
+    flat = inputs.values(arr.reshape(-1), field="umux_lite", low=1, high=7, integer=True)
+    pairs = flat.reshape(-1, 2)
+    return (pairs.sum(axis=1) - 2.0) * 100.0 / 12.0
+
+
+def umux_lite(responses: Sequence[Sequence[float]] | np.ndarray, confidence: float = 0.95) -> UmuxLite:
+    """Mean UMUX-Lite with t-interval, and the SUS-scale regression 0.65 x score + 22.9.
+
+    Regression: Lewis, Utesch & Maher (2013), "UMUX-LITE: when there's no time for the
+    SUS" (CHI); applied to the mean and both bounds (it is linear and increasing).
+    """
+    score = mean_t(umux_lite_scores(responses), confidence, 0.0, 100.0)
+
+    def regress(value: float | None) -> float | None:
+        return None if value is None else 0.65 * value + 22.9
+
+    sus = Estimate(
+        0.65 * score.estimate + 22.9,
+        regress(score.low),
+        regress(score.high),
+        score.n,
+        "regression 0.65 x UMUX-Lite + 22.9 (Lewis, Utesch & Maher 2013)",
+        confidence,
+    )
+    return UmuxLite(score, sus)
+
+
+@dataclass(frozen=True)
+class NpsResult:
+    """Net Promoter Score (-100..100) with its interval, and the three group counts."""
+
+    nps: Estimate
+    promoters: int
+    passives: int
+    detractors: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as a JSON-able dict."""
+        return asdict(self)
+
+
+def nps_from_counts(promoters: int, passives: int, detractors: int, confidence: float = 0.95) -> NpsResult:
+    """NPS = 100 (P - D) / n with the adjusted-Wald interval for NPS.
+
+    n' = n + 3, p' = (P + 3/4) / n', d' = (D + 3/4) / n', var = p' + d' - (p' - d')^2,
+    interval 100 ((p' - d') +- z sqrt(var / n')) clipped to [-100, 100]; the point
+    estimate stays the raw NPS. Source: Rocks (2016), "Interval estimation for the 'Net
+    Promoter Score'", The American Statistician 70(4); MeasuringU, "Confidence intervals
+    for Net Promoter Scores" (Sauro & Lewis 2021). With very few respondents the adjusted
+    interval may not reach a raw NPS of +-100 (e.g. one promoter, n = 1).
+    """
+    p = inputs.count(promoters, field="promoters")
+    a = inputs.count(passives, field="passives")
+    d = inputs.count(detractors, field="detractors")
+    n = p + a + d
+    if n == 0:
+        raise MetricInputError("nps: needs at least one rating", field="nps")
+    z = inputs.z_critical(confidence)
+    n_adj = n + 3
+    p_adj, d_adj = (p + 0.75) / n_adj, (d + 0.75) / n_adj
+    var = p_adj + d_adj - (p_adj - d_adj) ** 2
+    half = z * math.sqrt(var / n_adj)
+    centre = p_adj - d_adj
+    estimate = Estimate(
+        100.0 * (p - d) / n,
+        inputs.clip(100.0 * (centre - half), -100.0, 100.0),
+        inputs.clip(100.0 * (centre + half), -100.0, 100.0),
+        n,
+        "adjusted-wald for NPS",
+        confidence,
+    )
+    return NpsResult(estimate, p, a, d)
+
+
+def nps(ratings: Ratings, confidence: float = 0.95) -> NpsResult:
+    """NPS from 0..10 likelihood-to-recommend ratings: promoters 9-10, passives 7-8, detractors 0-6."""
+    arr = inputs.values(ratings, field="nps", low=0, high=10, integer=True)
+    promoters = int(np.count_nonzero(arr >= 9))
+    detractors = int(np.count_nonzero(arr <= 6))
+    return nps_from_counts(promoters, arr.size - promoters - detractors, detractors, confidence)
+
+
+def csat(ratings: Ratings, confidence: float = 0.95) -> Estimate:
+    """CSAT top-2-box: share of 1..5 ratings that are 4 or 5, with an adjusted-Wald interval.
+
+    Not the mean (METRICS.md). Interval as completion_rate (Sauro & Lewis 2016 ch. 3).
+    """
+    arr = inputs.values(ratings, field="csat", low=1, high=5, integer=True)
+    return completion_rate(int(np.count_nonzero(arr >= 4)), int(arr.size), confidence)
+
+
+@dataclass(frozen=True)
+class CesResult:
+    """Customer Effort Score: version, mean rating and the favourable share.
+
+    Version "2.0" (1..7 agreement, higher is better): favourable = agree, 5..7.
+    Version "1.0" (1..5 effort, lower is better): favourable = low effort, 1..2.
+    """
+
+    version: str
+    mean: Estimate
+    favourable: Estimate
+    favourable_label: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as a JSON-able dict."""
+        return asdict(self)
+
+
+def ces(ratings: Ratings, version: str = "2.0", confidence: float = 0.95) -> CesResult:
+    """CES mean with t-interval and the favourable share with an adjusted-Wald interval.
+
+    CES 2.0 (CEB/Gartner 2013, "[Name] made it easy for me to handle my issue", 1..7):
+    favourable = share agreeing (5-7). CES 1.0 (Dixon, Freeman & Toman 2010, HBR, effort
+    1..5, lower is better): favourable = share reporting very low or low effort (1-2).
+    """
+    if version == "2.0":
+        arr = inputs.values(ratings, field="ces", low=1, high=7, integer=True)
+        good, label, top = int(np.count_nonzero(arr >= 5)), "agree (5-7)", 7.0
+    elif version == "1.0":
+        arr = inputs.values(ratings, field="ces", low=1, high=5, integer=True)
+        good, label, top = int(np.count_nonzero(arr <= 2)), "low effort (1-2)", 5.0
+    else:
+        raise MetricInputError(f'ces: version must be "2.0" or "1.0", got {version!r}', field="ces_version")
+    return CesResult(
+        version, mean_t(arr, confidence, 1.0, top), completion_rate(good, int(arr.size), confidence), label
+    )
