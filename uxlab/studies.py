@@ -1,0 +1,147 @@
+"""Studies: scenario objects -> stored study versions and tasks; listing, opening, closing.
+
+Loading an unchanged scenario (same content hash as the study's current version)
+changes nothing; an edited one becomes version n+1 with its own Task rows, so results
+recorded earlier keep pointing at the version they were recorded under. Functions that
+change data commit their own unit of work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from uxlab import scenarios
+from uxlab.errors import Conflict, NotFound
+from uxlab.models import ParticipantSession, Study, StudyVersion, Task
+from uxlab.scenario_schema import Scenario
+
+
+@dataclass(frozen=True)
+class StudyListing:
+    """A study with its current version and how many sessions it has (all versions)."""
+
+    study: Study
+    version: StudyVersion
+    participants: int
+    finished: int
+
+
+def load_scenario_file(session: Session, path: str | Path) -> tuple[StudyVersion, bool]:
+    """Validate and store a scenario file; return (version, created). Raises ScenarioError."""
+    return store_scenario(session, scenarios.load(path), source_path=str(path))
+
+
+def store_scenario(session: Session, scenario: Scenario, source_path: str = "") -> tuple[StudyVersion, bool]:
+    """Store ``scenario`` as a new version of its study unless the current one has the same content."""
+    digest = scenario.content_hash()
+    study = session.exec(select(Study).where(Study.slug == scenario.slug)).first()
+    if study is None:
+        study = Study(slug=scenario.slug, title=scenario.title)
+        session.add(study)
+        session.flush()
+        number = 1
+    else:
+        latest = current_version(session, study)
+        if latest.content_hash == digest:
+            return latest, False
+        number = latest.number + 1
+        study.title = scenario.title
+        session.add(study)
+    assert study.id is not None
+    version = StudyVersion(
+        study_id=study.id,
+        number=number,
+        content_hash=digest,
+        source_path=source_path,
+        scenario=scenario.to_dict(),
+    )
+    session.add(version)
+    session.flush()
+    assert version.id is not None
+    for position, task in enumerate(scenario.tasks):
+        session.add(
+            Task(
+                study_version_id=version.id,
+                key=task.id,
+                position=position,
+                prompt=task.prompt,
+                criterion_kind=task.success.kind,
+                stage=task.stage,
+                touchpoint=task.touchpoint,
+                time_limit_s=task.time_limit_s,
+                target_time_s=task.target_time_s,
+            )
+        )
+    try:
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise Conflict(f"study {scenario.slug!r} was changed at the same time; load it again") from error
+    return version, True
+
+
+def get_study(session: Session, slug: str) -> Study:
+    """Return the study with this slug, or raise NotFound."""
+    study = session.exec(select(Study).where(Study.slug == slug)).first()
+    if study is None:
+        raise NotFound(f"no study {slug!r}", field="slug")
+    return study
+
+
+def current_version(session: Session, study: Study) -> StudyVersion:
+    """Return the study's latest version (the one new participants get)."""
+    version = session.exec(
+        select(StudyVersion)
+        .where(StudyVersion.study_id == study.id)
+        .order_by(col(StudyVersion.number).desc())
+    ).first()
+    if version is None:
+        raise NotFound(f"study {study.slug!r} has no version")
+    return version
+
+
+def scenario_of(version: StudyVersion) -> Scenario:
+    """Return the stored version's scenario as objects."""
+    return Scenario.from_dict(version.scenario, path=f"<stored study version {version.id}>")
+
+
+def tasks_of(session: Session, version: StudyVersion) -> list[Task]:
+    """Return the version's Task rows in file order."""
+    return list(
+        session.exec(
+            select(Task).where(Task.study_version_id == version.id).order_by(col(Task.position))
+        ).all()
+    )
+
+
+def list_studies(session: Session) -> list[StudyListing]:
+    """Return every study by slug with its current version and its session counts."""
+    counts = session.exec(
+        select(
+            StudyVersion.study_id,
+            func.count(col(ParticipantSession.id)),
+            func.count(col(ParticipantSession.finished_at)),
+        )
+        .join(ParticipantSession, col(ParticipantSession.study_version_id) == col(StudyVersion.id))
+        .group_by(col(StudyVersion.study_id))
+    ).all()
+    by_study = {study_id: (total, finished) for study_id, total, finished in counts}
+    listings = []
+    for study in session.exec(select(Study).order_by(col(Study.slug))).all():
+        total, finished = by_study.get(study.id or 0, (0, 0))
+        listings.append(StudyListing(study, current_version(session, study), total, finished))
+    return listings
+
+
+def set_open(session: Session, slug: str, is_open: bool) -> Study:
+    """Open or close a study (a closed study answers 410 to participants) and commit."""
+    study = get_study(session, slug)
+    study.is_open = is_open
+    session.add(study)
+    session.commit()
+    return study
