@@ -2,7 +2,8 @@
 
 Every form POST must carry ``<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">``.
 JSON APIs are exempt: anything under ``/api/`` and the blueprints named in
-``CSRF_EXEMPT_BLUEPRINTS`` (they authenticate with attempt or API tokens, not cookies).
+``CSRF_EXEMPT_BLUEPRINTS`` (they authenticate with attempt or API tokens, not cookies),
+plus whatever is passed to ``app.extensions["csrf"].exempt(...)``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def _check_csrf() -> None:
     if not config["WTF_CSRF_ENABLED"] or request.method not in config["WTF_CSRF_METHODS"] or _is_exempt():
         return
     csrf: CSRFProtect = current_app.extensions["csrf"]
-    csrf.protect()
+    csrf.protect(apply_exemptions=True)  # also honours csrf.exempt(view or blueprint)
 
 
 def init_app(app: Flask) -> None:

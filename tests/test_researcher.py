@@ -1,0 +1,154 @@
+"""Researcher pages: sign-in, CSRF, the study list, open/close, the raw attempts table."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import make_test_app
+from flask import Flask
+from results_seed import seed_results
+from sqlmodel import select
+
+from uxlab import auth
+from uxlab.db import get_session
+from uxlab.models import Study
+
+EMAIL = "ana@example.org"
+PASSWORD = "correct horse battery"
+
+
+def _seeded(app: Flask, tmp_path: Path) -> None:
+    with app.app_context():
+        auth.create_user(get_session(), EMAIL, PASSWORD)
+        seed_results(get_session(), tmp_path)
+
+
+def _csrf(page: bytes) -> str:
+    match = re.search(rb'name="csrf_token" value="([^"]+)"', page)
+    assert match, "the page has no CSRF token field"
+    return match.group(1).decode()
+
+
+def _sign_in(client: Any) -> None:
+    token = _csrf(client.get("/login").data)
+    response = client.post("/login", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+
+
+def _is_open(app: Flask, slug: str) -> bool:
+    with app.app_context():
+        return get_session().exec(select(Study).where(Study.slug == slug)).one().is_open
+
+
+@pytest.mark.parametrize("path", ["/studies", "/studies/shop/attempts?page=2", "/studies/nope/attempts"])
+def test_pages_need_a_login(app: Flask, path: str) -> None:
+    response = app.test_client().get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+    login_page = app.test_client().get(response.headers["Location"])
+    assert f'name="next" value="{path}"'.replace("&", "&amp;").encode() in login_page.data
+
+
+def test_sign_in_goes_to_next_and_refuses_wrong_passwords(app: Flask, tmp_path: Path) -> None:
+    _seeded(app, tmp_path)
+    client = app.test_client()
+    wrong = client.post("/login", data={"email": EMAIL, "password": "not the password"})
+    assert wrong.status_code == 401
+    assert b"do not match" in wrong.data
+    assert client.get("/studies").status_code == 302
+    ok = client.post("/login", data={"email": EMAIL, "password": PASSWORD, "next": "/studies/shop/attempts"})
+    assert ok.headers["Location"] == "/studies/shop/attempts"
+    assert client.get("/studies").status_code == 200
+    client.post("/logout")
+    assert client.get("/studies").status_code == 302
+
+
+def test_sign_in_never_redirects_off_site(app: Flask, tmp_path: Path) -> None:
+    _seeded(app, tmp_path)
+    data = {"email": EMAIL, "password": PASSWORD, "next": "https://evil.example/"}
+    response = app.test_client().post("/login", data=data)
+    assert response.headers["Location"] == "/studies"
+
+
+def test_csrf_token_is_required(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True)
+    _seeded(app, tmp_path)
+    client = app.test_client()
+    no_token = client.post("/login", data={"email": EMAIL, "password": PASSWORD})
+    assert no_token.status_code == 400
+    assert b"CSRF token is missing" in no_token.data
+    _sign_in(client)
+    assert client.post("/studies/shop/close").status_code == 400
+    assert client.post("/studies/shop/close", data={"csrf_token": "forged"}).status_code == 400
+    assert _is_open(app, "shop")
+    token = _csrf(client.get("/studies").data)
+    assert client.post("/studies/shop/close", data={"csrf_token": token}).status_code == 302
+    assert not _is_open(app, "shop")
+    # JSON APIs authenticate with tokens, not cookies: no CSRF check there.
+    api = client.post("/api/v1/events", json={})
+    assert b"CSRF" not in api.data
+    assert api.is_json
+    app.extensions["uxlab.engine"].dispose()
+
+
+def test_study_list_shows_counts_and_links(app: Flask, tmp_path: Path) -> None:
+    _seeded(app, tmp_path)
+    client = app.test_client()
+    _sign_in(client)
+    page = client.get("/studies").get_data(as_text=True)
+    row = page[page.index("Shopping at Acme") :]
+    cells = re.findall(r"<td>(.*?)</td>", row, flags=re.S)
+    assert cells[0] == "1"  # version
+    assert "Open" in cells[1]
+    assert cells[2:4] == ["2", "1"]  # sessions started, finished
+    assert "http://127.0.0.1:5000/s/shop" in page
+    assert "Signed in as ana@example.org" in page
+
+
+def test_close_and_open_a_study(app: Flask, tmp_path: Path) -> None:
+    _seeded(app, tmp_path)
+    client = app.test_client()
+    _sign_in(client)
+    closed = client.post("/studies/shop/close", follow_redirects=True)
+    assert "is now closed" in closed.get_data(as_text=True)
+    assert not _is_open(app, "shop")
+    if "participant" in app.blueprints:
+        assert client.get("/s/shop").status_code == 410
+    client.post("/studies/shop/open")
+    assert _is_open(app, "shop")
+    if "participant" in app.blueprints:
+        assert client.get("/s/shop").status_code == 200
+    assert client.post("/studies/nope/close").status_code == 404
+
+
+def test_attempts_table_shows_seeded_attempts(app: Flask, tmp_path: Path) -> None:
+    _seeded(app, tmp_path)
+    client = app.test_client()
+    _sign_in(client)
+    page = client.get("/studies/shop/attempts").get_data(as_text=True)
+    rows = re.findall(r"<tr>\s*<td>(.*?)</tr>", page, flags=re.S)
+    assert len(rows) == 4
+    first = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", rows[0])).split()
+    path = ["/", "/support", "/support/helpdesk"]
+    assert first == ["ana-0000", "find-helpdesk", "success", "12.5", "2", *path, "6", "1", "desktop"]
+    assert "give_up" in rows[2] and "phone" in rows[2]
+    assert "in progress" in rows[3]
+    assert "4 attempts" in page
+
+
+def test_attempts_table_pages(app: Flask, tmp_path: Path) -> None:
+    _seeded(app, tmp_path)
+    client = app.test_client()
+    _sign_in(client)
+    first = client.get("/studies/shop/attempts?per_page=3").get_data(as_text=True)
+    assert first.count("<code title=") == 3
+    assert "Page 1 of 2" in first
+    assert 'href="/studies/shop/attempts?page=2&amp;per_page=3" rel="next"' in first
+    second = client.get("/studies/shop/attempts?page=2&per_page=3").get_data(as_text=True)
+    assert second.count("<code title=") == 1
+    assert "ben-1111" in second and "ana-0000" not in second
+    assert client.get("/studies/shop/attempts?page=0").status_code == 404
+    assert client.get("/studies/nope/attempts").status_code == 404
