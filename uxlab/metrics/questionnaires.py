@@ -125,8 +125,10 @@ def nps_from_counts(promoters: int, passives: int, detractors: int, confidence: 
     interval 100 ((p' - d') +- z sqrt(var / n')) clipped to [-100, 100]; the point
     estimate stays the raw NPS. Source: Rocks (2016), "Interval estimation for the 'Net
     Promoter Score'", The American Statistician 70(4); MeasuringU, "Confidence intervals
-    for Net Promoter Scores" (Sauro & Lewis 2021). With very few respondents the adjusted
-    interval may not reach a raw NPS of +-100 (e.g. one promoter, n = 1).
+    for Net Promoter Scores" (Sauro & Lewis 2021). With unanimous answers from very few
+    respondents (e.g. 1 promoter at 95%, up to 4 at 90%) the shrunken centre puts the raw
+    NPS outside the adjusted interval; uxlab then widens that bound to the raw NPS and
+    says so in ``method``.
     """
     p = inputs.count(promoters, field="promoters")
     a = inputs.count(passives, field="passives")
@@ -140,14 +142,14 @@ def nps_from_counts(promoters: int, passives: int, detractors: int, confidence: 
     var = p_adj + d_adj - (p_adj - d_adj) ** 2
     half = z * math.sqrt(var / n_adj)
     centre = p_adj - d_adj
-    estimate = Estimate(
-        100.0 * (p - d) / n,
-        inputs.clip(100.0 * (centre - half), -100.0, 100.0),
-        inputs.clip(100.0 * (centre + half), -100.0, 100.0),
-        n,
-        "adjusted-wald for NPS",
-        confidence,
-    )
+    raw = 100.0 * (p - d) / n
+    low = inputs.clip(100.0 * (centre - half), -100.0, 100.0)
+    high = inputs.clip(100.0 * (centre + half), -100.0, 100.0)
+    method = "adjusted-wald for NPS"
+    if not low <= raw <= high:
+        low, high = min(low, raw), max(high, raw)
+        method += " (widened to include the raw NPS)"
+    estimate = Estimate(raw, low, high, n, method, confidence)
     return NpsResult(estimate, p, a, d)
 
 

@@ -36,7 +36,7 @@ class Metric:
         return f"{self.function.__module__}.{self.function.__qualname__}"
 
 
-QUX = "Sauro & Lewis 2016, Quantifying the User Experience 2nd ed."
+QUX = "Sauro & Lewis 2016 (QUX 2e)"
 
 METRICS: list[Metric] = [
     # Effectiveness (rates.py)

@@ -1,0 +1,109 @@
+"""The vectorized per-task summary agrees with the scalar metric functions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from uxlab.errors import MetricInputError
+from uxlab.metrics import (
+    OUTCOMES,
+    best_point_estimate,
+    completion_rate,
+    geometric_mean_time_s,
+    median_time_s,
+    outcome_codes,
+    seq_mean,
+    summarize_tasks,
+    time_on_task_s,
+)
+
+
+def _data(seed: int = 11, attempts: int = 900, tasks: int = 12):
+    rng = np.random.default_rng(seed)
+    task = rng.integers(0, tasks, attempts)
+    task[:2] = [tasks - 1, tasks - 1]  # make sure the last task exists
+    outcome = rng.choice(4, attempts, p=[0.7, 0.1, 0.1, 0.1])
+    # task 3: nobody succeeds; task 4: one success; task 5: identical times
+    outcome[task == 3] = 1
+    outcome[(task == 4)] = 1
+    outcome[np.flatnonzero(task == 4)[0]] = 0
+    time_s = np.where(outcome == 0, rng.lognormal(3.5, 0.6, attempts), np.nan)
+    time_s[(task == 5) & (outcome == 0)] = 42.0
+    seq = rng.integers(1, 8, attempts).astype(float)
+    seq[rng.random(attempts) < 0.2] = np.nan
+    direct = rng.random(attempts) < 0.5
+    return task, outcome, time_s, seq, direct, tasks
+
+
+def test_matches_scalar_functions_task_by_task():
+    task, outcome, time_s, seq, direct, tasks = _data()
+    s = summarize_tasks(task, outcome, time_s, seq, direct=direct, confidence=0.9)
+    for k in range(tasks):
+        mine = task == k
+        ok = mine & (outcome == 0)
+        x, n = int(ok.sum()), int(mine.sum())
+        rate = completion_rate(x, n, 0.9)
+        assert (s.attempts[k], s.successes[k]) == (n, x)
+        assert s.direct_successes[k] == int((ok & direct).sum())
+        assert (s.completion_rate[k], s.completion_low[k], s.completion_high[k]) == pytest.approx(
+            (rate.estimate, rate.low, rate.high)
+        )
+        assert s.best_estimate[k] == pytest.approx(best_point_estimate(x, n).value)
+        answered = mine & ~np.isnan(seq)
+        sm = seq_mean(seq[answered], 0.9)
+        assert s.seq_mean[k] == pytest.approx(sm.estimate)
+        assert (s.seq_low[k], s.seq_high[k]) == pytest.approx((sm.low, sm.high))
+        if x == 0:
+            assert s.n_times[k] == 0 and np.isnan(s.geometric_mean_s[k]) and np.isnan(s.median_s[k])
+            continue
+        gm, med, tot = (f(time_s[ok], 0.9) for f in (geometric_mean_time_s, median_time_s, time_on_task_s))
+        assert s.geometric_mean_s[k] == pytest.approx(gm.estimate)
+        if gm.low is None:
+            assert np.isnan(s.geometric_low_s[k])
+        else:
+            assert (s.geometric_low_s[k], s.geometric_high_s[k]) == pytest.approx((gm.low, gm.high))
+        assert (s.median_s[k], s.median_low_s[k], s.median_high_s[k]) == pytest.approx(
+            (med.estimate, med.low, med.high)
+        )
+        assert s.time_on_task_s[k] == pytest.approx(tot.estimate)
+
+
+def test_rows_are_json_ready():
+    task, outcome, time_s, seq, _, _ = _data()
+    s = summarize_tasks(task, outcome, time_s, seq, n_tasks=14)
+    assert len(s.attempts) == 14 and s.attempts[13] == 0
+    empty = s.row(13)
+    assert empty["attempts"] == 0 and empty["completion_rate"] is None and empty["seq_mean"] is None
+    one = s.row(4)
+    assert one["n_times"] == 1 and one["geometric_low_s"] is None
+    same = s.row(5)
+    assert same["geometric_mean_s"] == pytest.approx(42.0) and same["median_s"] == 42.0
+    assert set(s.to_dict()) == set(s.row(0))
+
+
+def test_outcome_codes():
+    assert outcome_codes(["timeout", "success", "give_up", "failure"]).tolist() == [3, 0, 2, 1]
+    assert OUTCOMES[0] == "success"
+    with pytest.raises(MetricInputError):
+        outcome_codes(["won"])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"time_s": [np.nan, 5.0]},  # a success without a time
+        {"time_s": [-1.0, 5.0]},
+        {"seq": [9.0, np.nan]},
+        {"outcome": [0, 7]},
+        {"task": [0, -1]},
+        {"task": [0.0, 1.0]},
+        {"task": [], "outcome": [], "time_s": [], "seq": []},
+        {"seq": [1.0]},
+    ],
+)
+def test_bad_arrays(change):
+    args = {"task": [0, 1], "outcome": [0, 1], "time_s": [3.0, np.nan], "seq": [5.0, np.nan]}
+    args.update(change)
+    with pytest.raises(MetricInputError):
+        summarize_tasks(**{k: np.asarray(v) for k, v in args.items()})
