@@ -24,10 +24,12 @@ tasks:
     prompt: Find the helpdesk portal.
     success: {url: /support/helpdesk}
     stage: retention
+    touchpoint: Helpdesk portal
   - id: hotline
     prompt: What is the support hotline's number?
     success: {answer: {question: "The number?", accepted: ["+1 555 0100"]}}
     stage: consideration
+    touchpoint: Contact page
 """
 DESKTOP_UA = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"

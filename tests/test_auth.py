@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner, Result
 from flask import Flask
 from sqlmodel import select
 
 from uxlab import auth
-from uxlab.db import get_session
+from uxlab.cli import cli
+from uxlab.db import database_url, get_session
 from uxlab.errors import BadRequest, Conflict, NotFound
 from uxlab.models import User
 
@@ -85,3 +87,30 @@ def test_set_password(app: Flask) -> None:
 )
 def test_safe_next_only_allows_local_paths(target: str | None, expected: str) -> None:
     assert auth.safe_next(target, "/home") == expected
+
+
+def test_cli_users_create(app: Flask) -> None:
+    def create(email: str, typed: str, *flags: str) -> Result:
+        env = {"UXLAB_DATABASE_URL": database_url(app)}
+        return CliRunner().invoke(cli, ["users", "create", email, *flags], input=typed, env=env)
+
+    prompted = create("ana@example.org", f"{PASSWORD}\n{PASSWORD}\n")
+    assert prompted.exit_code == 0, prompted.output
+    assert "created researcher account ana@example.org" in prompted.output
+    assert PASSWORD not in prompted.output
+    piped = create("bob@example.org", "another password\n", "--password-stdin")
+    assert piped.exit_code == 0, piped.output
+    again = create("ANA@example.org", f"{PASSWORD}\n", "--password-stdin")
+    assert again.exit_code == 1
+    assert "uxlab: a researcher account for ana@example.org already exists" in again.output
+    short = create("cy@example.org", "short\n", "--password-stdin")
+    assert short.exit_code == 1
+    assert "at least 10 characters" in short.output
+    mismatch = create("dee@example.org", f"{PASSWORD}\nother one!!\n")
+    assert mismatch.exit_code != 0
+    assert "match" in mismatch.output.lower()
+    with app.app_context():
+        db = get_session()
+        assert auth.authenticate(db, "ana@example.org", PASSWORD) is not None
+        assert auth.authenticate(db, "bob@example.org", "another password") is not None
+        assert auth.count_users(db) == 2

@@ -7,13 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from conftest import make_test_app
 from flask import Flask
 from results_seed import seed_results
 from sqlmodel import select
 
 from uxlab import auth
-from uxlab.db import get_session
+from uxlab.cli import cli
+from uxlab.db import database_url, get_session
 from uxlab.models import Study
 
 EMAIL = "ana@example.org"
@@ -152,3 +154,17 @@ def test_attempts_table_pages(app: Flask, tmp_path: Path) -> None:
     assert "ben-1111" in second and "ana-0000" not in second
     assert client.get("/studies/shop/attempts?page=0").status_code == 404
     assert client.get("/studies/nope/attempts").status_code == 404
+
+
+def test_cli_opens_and_closes_studies(app: Flask, tmp_path: Path) -> None:
+    _seeded(app, tmp_path)
+    env = {"UXLAB_DATABASE_URL": database_url(app)}
+    closed = CliRunner().invoke(cli, ["studies", "close", "shop"], env=env)
+    assert closed.exit_code == 0, closed.output
+    assert "study shop is now closed" in closed.output
+    assert not _is_open(app, "shop")
+    assert CliRunner().invoke(cli, ["studies", "open", "shop"], env=env).exit_code == 0
+    assert _is_open(app, "shop")
+    unknown = CliRunner().invoke(cli, ["studies", "close", "nope"], env=env)
+    assert unknown.exit_code == 1
+    assert "uxlab: no study 'nope'" in unknown.output
