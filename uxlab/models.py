@@ -126,3 +126,41 @@ class Response(SQLModel, table=True):
     text: str | None = None
     scale_version: str | None = Field(default=None, max_length=10)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ApiToken(SQLModel, table=True):
+    """A probe upload token of one study; only its sha256 is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    study_id: int = Field(foreign_key="study.id", index=True)
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    label: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+
+
+class ProbeUpload(SQLModel, table=True):
+    """One uploaded probe run with its build label (commit, branch, time)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    study_id: int = Field(foreign_key="study.id", index=True)
+    token_id: int | None = Field(default=None, foreign_key="apitoken.id")
+    commit: str | None = Field(default=None, max_length=64)
+    branch: str | None = Field(default=None, max_length=200)
+    build_time: datetime | None = None
+    received_at: datetime = Field(default_factory=utcnow)
+    exit_code: int = 0
+    report: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class ProbeResult(SQLModel, table=True):
+    """One page load of an upload: page path, profile, run number, metrics (JSON)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    upload_id: int = Field(foreign_key="probeupload.id", index=True)
+    page: str = Field(index=True, max_length=500)
+    profile: str = Field(max_length=50)
+    run: int
+    representative: bool = False
+    score: float | None = None
+    metrics: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

@@ -10,3 +10,6 @@ def register_blueprints(app: Flask) -> None:
     from uxlab.web import health
 
     app.register_blueprint(health.bp)
+    from uxlab.web import probes
+
+    app.register_blueprint(probes.bp)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-25 17:35:16.431380
+Create Date: 2026-11-25 17:44:45.282129
 """
 
 from collections.abc import Sequence
@@ -42,6 +42,20 @@ def upgrade() -> None:
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_email'), ['email'], unique=True)
 
+    op.create_table('apitoken',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('study_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('label', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('last_used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['study_id'], ['study.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('apitoken', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_apitoken_study_id'), ['study_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_apitoken_token_hash'), ['token_hash'], unique=True)
+
     op.create_table('studyversion',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('study_id', sa.Integer(), nullable=False),
@@ -74,6 +88,23 @@ def upgrade() -> None:
     with op.batch_alter_table('participantsession', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_participantsession_public_id'), ['public_id'], unique=True)
         batch_op.create_index(batch_op.f('ix_participantsession_study_version_id'), ['study_version_id'], unique=False)
+
+    op.create_table('probeupload',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('study_id', sa.Integer(), nullable=False),
+    sa.Column('token_id', sa.Integer(), nullable=True),
+    sa.Column('commit', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('branch', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('build_time', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('received_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('exit_code', sa.Integer(), nullable=False),
+    sa.Column('report', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['study_id'], ['study.id'], ),
+    sa.ForeignKeyConstraint(['token_id'], ['apitoken.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('probeupload', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_probeupload_study_id'), ['study_id'], unique=False)
 
     op.create_table('task',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -115,6 +146,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_attempt_session_id'), ['session_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempt_task_id'), ['task_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempt_token'), ['token'], unique=True)
+
+    op.create_table('proberesult',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('upload_id', sa.Integer(), nullable=False),
+    sa.Column('page', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('profile', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
+    sa.Column('run', sa.Integer(), nullable=False),
+    sa.Column('representative', sa.Boolean(), nullable=False),
+    sa.Column('score', sa.Float(), nullable=True),
+    sa.Column('metrics', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['upload_id'], ['probeupload.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('proberesult', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_proberesult_page'), ['page'], unique=False)
+        batch_op.create_index(batch_op.f('ix_proberesult_upload_id'), ['upload_id'], unique=False)
 
     op.create_table('response',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -161,6 +208,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_response_session_id'))
 
     op.drop_table('response')
+    with op.batch_alter_table('proberesult', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_proberesult_upload_id'))
+        batch_op.drop_index(batch_op.f('ix_proberesult_page'))
+
+    op.drop_table('proberesult')
     with op.batch_alter_table('attempt', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attempt_token'))
         batch_op.drop_index(batch_op.f('ix_attempt_task_id'))
@@ -171,6 +223,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_task_study_version_id'))
 
     op.drop_table('task')
+    with op.batch_alter_table('probeupload', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_probeupload_study_id'))
+
+    op.drop_table('probeupload')
     with op.batch_alter_table('participantsession', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_participantsession_study_version_id'))
         batch_op.drop_index(batch_op.f('ix_participantsession_public_id'))
@@ -180,6 +236,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_studyversion_study_id'))
 
     op.drop_table('studyversion')
+    with op.batch_alter_table('apitoken', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_apitoken_token_hash'))
+        batch_op.drop_index(batch_op.f('ix_apitoken_study_id'))
+
+    op.drop_table('apitoken')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_email'))
 

@@ -1,0 +1,111 @@
+"""Local test pages with known page-speed behaviour, served on a free port (tests and bench).
+
+- ``/fast``: text only.
+- ``/slow-image``: a 1000x600 image the server holds back for 800 ms (LCP >= 800 ms).
+- ``/shift``: 100 ms after load, an absolutely positioned 1350x470 box moves down 135 px.
+  On the 1350x940 desktop viewport: impact fraction (470 + 135) x 1350 / (1350 x 940) and
+  distance fraction 135 / max(1350, 940) (web.dev "Cumulative Layout Shift", layout shift
+  score = impact fraction x distance fraction) = 0.6436 x 0.1 = 0.0644.
+- ``/busy``: a 300 ms busy loop in a task after first paint (TBT = 300 - 50 = 250 ms).
+- ``/heavy``: 200 kB of text plus three 50 kB scripts (slows down under throttling).
+- ``/error``: HTTP 500.
+"""
+
+from __future__ import annotations
+
+import random
+import struct
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+SHIFT_CLS = (470 + 135) * 1350 / (1350 * 940) * (135 / 1350)
+
+STYLE = "<style>html,body{margin:0;overflow:hidden;font:16px sans-serif}</style>"
+
+
+def _png(width: int, height: int) -> bytes:
+    """Return a PNG of seeded noise: Chrome ignores low-entropy images for LCP."""
+    rng = random.Random(4)
+    rows = b"".join(b"\x00" + rng.randbytes(3 * width) for _ in range(height))
+    raw = zlib.compress(rows, 9)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+IMAGE = _png(100, 60)  # shown at 1000x600: 18 kB / 600,000 px = 0.24 bits per pixel
+PAGES = {
+    "/fast": f"<!doctype html><title>fast</title>{STYLE}<h1>Fast page</h1><p>Hello.</p>",
+    "/slow-image": (
+        f"<!doctype html><title>slow image</title>{STYLE}<p>x</p>"
+        '<img src="/image.png?delay=800" width="1000" height="600" alt="a held-back image">'
+    ),
+    "/shift": (
+        f"<!doctype html><title>shift</title>{STYLE}"
+        '<div id="box" style="position:absolute;top:0;left:0;width:1350px;height:470px;'
+        'background:#369">box</div>'
+        "<script>addEventListener('load', () => setTimeout(() => {"
+        "document.getElementById('box').style.top = '135px'; }, 100));</script>"
+    ),
+    "/busy": (
+        f"<!doctype html><title>busy</title>{STYLE}<h1>Busy page</h1>"
+        "<script>requestAnimationFrame(() => setTimeout(() => {"
+        "const end = performance.now() + 300; while (performance.now() < end) {} }, 0));</script>"
+    ),
+    "/heavy": (
+        f"<!doctype html><title>heavy</title>{STYLE}<h1>Heavy page</h1>"
+        + "".join(f'<script src="/script{i}.js"></script>' for i in range(3))
+        + "<p>"
+        + "lorem ipsum " * 16000
+        + "</p>"
+    ),
+}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        path, _, query = self.path.partition("?")
+        if path == "/image.png":
+            delay = float(query.split("delay=", 1)[1]) if "delay=" in query else 0.0
+            time.sleep(delay / 1000)
+            self._send(200, IMAGE, "image/png")
+        elif path.startswith("/script"):
+            self._send(200, b"window.x = '" + b"a" * 50_000 + b"';", "text/javascript")
+        elif path in PAGES:
+            self._send(200, PAGES[path].encode(), "text/html; charset=utf-8")
+        elif path == "/error":
+            self._send(500, b"<h1>Internal Server Error</h1>", "text/html")
+        else:
+            self._send(404, b"not found", "text/plain")
+
+    def _send(self, status: int, body: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve_test_site() -> Iterator[str]:
+    """Serve the test pages on a free local port; yield the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()

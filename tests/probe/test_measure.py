@@ -1,0 +1,61 @@
+"""Real Chromium against local pages with known behaviour (tests/probe/sites.py)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sites import SHIFT_CLS
+
+from uxlab.cli import cli
+from uxlab.errors import ProbeError
+from uxlab.probe.measure import measure
+from uxlab.scenarios import BUILTIN_PROFILES
+
+pytestmark = pytest.mark.browser
+DESKTOP = BUILTIN_PROFILES["desktop"]
+MOBILE = BUILTIN_PROFILES["mobile"]
+
+
+def test_held_back_image_sets_lcp(probe_browser, test_site) -> None:  # type: ignore[no-untyped-def]
+    run = probe_browser.run(measure(probe_browser.browser, test_site + "/slow-image", DESKTOP))
+    assert run.metrics["lcp_ms"] >= 800  # the server holds the image back 800 ms
+    assert run.metrics["fcp_ms"] < run.metrics["lcp_ms"]
+    assert run.metrics["requests"] >= 2
+    assert run.metrics["transfer_bytes"] > 18_000  # the 18 kB image arrived
+
+
+def test_layout_shift_gives_the_computed_cls(probe_browser, test_site) -> None:  # type: ignore[no-untyped-def]
+    run = probe_browser.run(measure(probe_browser.browser, test_site + "/shift", DESKTOP))
+    assert run.metrics["cls"] == pytest.approx(SHIFT_CLS, abs=0.01)  # 0.0644, see sites.py
+
+
+def test_busy_loop_after_first_paint_gives_tbt_near_250(probe_browser, test_site) -> None:  # type: ignore[no-untyped-def]
+    run = probe_browser.run(measure(probe_browser.browser, test_site + "/busy", DESKTOP))
+    assert run.metrics["tbt_ms"] == pytest.approx(250, abs=60)  # one 300 ms task: 300 - 50
+
+
+def test_mobile_throttling_slows_the_same_page(probe_browser, test_site) -> None:  # type: ignore[no-untyped-def]
+    desktop = probe_browser.run(measure(probe_browser.browser, test_site + "/heavy", DESKTOP))
+    mobile = probe_browser.run(measure(probe_browser.browser, test_site + "/heavy", MOBILE))
+    # 340 kB through 1.6 Mbit/s takes at least 1.7 s; unthrottled loopback takes a fraction.
+    assert mobile.metrics["load_ms"] > 1500
+    assert mobile.metrics["load_ms"] > 2 * desktop.metrics["load_ms"]
+    assert mobile.metrics["fcp_ms"] > desktop.metrics["fcp_ms"]
+
+
+def test_error_page_and_closed_port_raise_probe_error(probe_browser, test_site, closed_port_url) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ProbeError, match="HTTP 500"):
+        probe_browser.run(measure(probe_browser.browser, test_site + "/error", DESKTOP))
+    with pytest.raises(ProbeError, match="ERR_CONNECTION_REFUSED"):
+        probe_browser.run(measure(probe_browser.browser, closed_port_url, DESKTOP))
+
+
+@pytest.mark.parametrize("where", ["error page", "closed port"])
+def test_cli_exits_2_with_one_line(where: str, test_site: str, closed_port_url: str) -> None:
+    url = test_site + "/error" if where == "error page" else closed_port_url
+    result = CliRunner().invoke(cli, ["probe", "--url", url, "--runs", "1", "--profile", "desktop"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[-1].startswith("uxlab: ")
+    assert "Traceback" not in result.output
+    assert ("HTTP 500" if where == "error page" else "is the site running") in lines[-1]

@@ -1,0 +1,1 @@
+"""Page-speed and task-path probes (the only package that imports Playwright)."""

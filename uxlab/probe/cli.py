@@ -1,0 +1,190 @@
+"""``uxlab probe`` and ``uxlab tokens``: thin commands over the probe runner and the upload store."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from uxlab.errors import ProbeError, UxlabError
+
+if TYPE_CHECKING:
+    from uxlab.probe.runner import Plan
+
+
+def _fail(error: UxlabError) -> None:
+    click.echo(f"uxlab: {error.message}", err=True)
+    sys.exit(error.exit_code)
+
+
+def _git(*args: str) -> str | None:
+    try:
+        out = subprocess.run(["git", *args], capture_output=True, text=True, timeout=5, check=False)
+    except OSError:
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def build_label(commit: str | None, branch: str | None) -> dict[str, Any]:
+    """Return the build label (commit, branch, time): options, then CI variables, then git."""
+    return {
+        "commit": commit or os.environ.get("GITHUB_SHA") or _git("rev-parse", "HEAD"),
+        "branch": branch or os.environ.get("GITHUB_REF_NAME") or _git("rev-parse", "--abbrev-ref", "HEAD"),
+        "time": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+    }
+
+
+def _plan(
+    scenario: str | None, urls: tuple[str, ...], server: str, runs: int | None, profiles: tuple[str, ...]
+) -> Plan:
+    from uxlab import scenarios
+    from uxlab.probe.runner import PageTarget, Plan, plan_from_scenario
+
+    if bool(scenario) == bool(urls):
+        raise ProbeError("give a scenario file or --url (not both): uxlab probe SCENARIO | --url URL")
+    if scenario:
+        plan = plan_from_scenario(scenarios.load(scenario), server, runs)
+    else:
+        plan = Plan(pages=tuple(PageTarget(u, u) for u in urls), profiles=(), runs=runs or 3)
+    if profiles or not plan.profiles:
+        unknown = [p for p in profiles if p not in scenarios.BUILTIN_PROFILES]
+        if unknown:
+            raise ProbeError(
+                f"unknown profile {unknown[0]!r}: use desktop or mobile, or define it in the scenario"
+            )
+        names = profiles or ("desktop", "mobile")
+        plan = Plan(
+            plan.pages,
+            tuple(scenarios.BUILTIN_PROFILES[n] for n in names),
+            plan.runs,
+            plan.tasks,
+            plan.site_url,
+            plan.study,
+        )
+    return plan
+
+
+def _progress(stream: Any) -> Callable[[int, int, str], None]:
+    live = stream.isatty()
+
+    def show(done: int, total: int, label: str) -> None:
+        line = f"[{done}/{total}] {label}"
+        stream.write(f"\r\033[K{line}" if live else line + "\n")
+        stream.flush()
+
+    return show
+
+
+def _write(path: str, text: str) -> None:
+    if path == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(path).write_text(text, encoding="utf-8")
+
+
+@click.command(
+    "probe",
+    help="Measure page speed and walk task paths; exit 1 when an error budget or path fails.",
+)
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--url", "urls", multiple=True, help="Probe this URL (repeatable) instead of a scenario's pages."
+)
+@click.option("--server", default="", help="uxlab server URL for a study whose site is a path on it (/demo).")
+@click.option("--runs", type=int, help="Runs per page and profile (odd). Default: the scenario's, else 3.")
+@click.option(
+    "--profile", "profiles", multiple=True, help="Profile to use (repeatable). Default: desktop, mobile."
+)
+@click.option(
+    "--concurrency",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 16),
+    help="Pages loaded at once in one browser (concurrent runs disturb each other's timings).",
+)
+@click.option("--json", "json_path", help="Write the JSON report here ('-' for standard output).")
+@click.option("--junit", "junit_path", help="Write a JUnit XML report here.")
+@click.option("--markdown", "markdown_path", help="Write a Markdown summary here.")
+@click.option(
+    "--artifacts", default="probe-artifacts", show_default=True, help="Folder for failure screenshots."
+)
+@click.option("--upload", "upload_url", help="uxlab server to upload the results to.")
+@click.option("--token", envvar="UXLAB_PROBE_TOKEN", help="Upload token (or UXLAB_PROBE_TOKEN).")
+@click.option("--commit", help="Build commit for the upload (default: GITHUB_SHA or git).")
+@click.option("--branch", help="Build branch for the upload (default: GITHUB_REF_NAME or git).")
+@click.option("--chromium", default="", envvar="UXLAB_CHROMIUM_PATH", help="Chromium binary.")
+def probe(**opts: Any) -> None:
+    try:
+        report = run_probe_command(**opts)
+    except UxlabError as error:
+        _fail(error)
+    sys.exit(report["summary"]["exit_code"])
+
+
+def run_probe_command(**opts: Any) -> dict[str, Any]:
+    """Plan, run, write the reports and upload; return the report."""
+    from uxlab.probe.browser import open_browser
+    from uxlab.probe.report import format_junit, format_markdown, format_table
+    from uxlab.probe.runner import execute
+
+    if opts["upload_url"] and not opts["token"]:
+        raise ProbeError("--upload needs --token (or UXLAB_PROBE_TOKEN)")
+    plan = _plan(opts["scenario"], opts["urls"], opts["server"], opts["runs"], opts["profiles"])
+
+    async def go() -> dict[str, Any]:
+        async with open_browser(opts["chromium"]) as browser:
+            return await execute(
+                browser,
+                plan,
+                concurrency=opts["concurrency"],
+                progress=_progress(sys.stderr),
+                artifacts=Path(opts["artifacts"]),
+            )
+
+    report = asyncio.run(go())
+    report["build"] = build_label(opts["commit"], opts["branch"])
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+    if opts["json_path"]:
+        _write(opts["json_path"], json.dumps(report, indent=2) + "\n")
+    if opts["junit_path"]:
+        _write(opts["junit_path"], format_junit(report))
+    if opts["markdown_path"]:
+        _write(opts["markdown_path"], format_markdown(report))
+    if opts["json_path"] != "-":
+        click.echo(format_table(report), nl=False)
+    if opts["upload_url"]:
+        from uxlab.probe.upload import upload
+
+        answer = upload(opts["upload_url"], opts["token"], report)
+        click.echo(f"uploaded: {answer.get('history_url', answer.get('id'))}", err=True)
+    return report
+
+
+@click.group("tokens", help="Upload tokens for probe results.")
+def tokens() -> None:
+    pass
+
+
+@tokens.command("create", help="Create an upload token for a study (shown once; stored hashed).")
+@click.argument("study")
+@click.option("--label", default="", help="What the token is for (e.g. 'GitHub Actions').")
+def tokens_create(study: str, label: str) -> None:
+    from uxlab.app import create_app
+    from uxlab.db import get_session
+    from uxlab.probe.store import create_token
+
+    try:
+        with create_app().app_context():
+            secret = create_token(get_session(), study, label)
+    except UxlabError as error:
+        _fail(error)
+    click.echo(secret)

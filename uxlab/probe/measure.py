@@ -1,0 +1,180 @@
+"""One page load in a fresh browser context, throttled per profile, measured in the page.
+
+The page's own PerformanceObserver entries (buffered: paint, largest-contentful-paint,
+layout-shift, longtask) and its navigation timing give the metrics; the DevTools
+Protocol gives request count and transferred bytes and applies network and CPU
+throttling. The caller owns the (async Playwright) browser.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from playwright.async_api import Browser, CDPSession
+from playwright.async_api import Error as PlaywrightError
+
+from uxlab.errors import ProbeError
+from uxlab.metrics.pagespeed import cls_from_shifts, tbt_from_long_tasks
+from uxlab.scenarios import Profile
+
+OBSERVER_JS = """
+(() => {
+  const s = window.__uxlabProbe = {paint: {}, lcp: null, shifts: [], longtasks: [], last: 0};
+  const watch = (type, cb) => {
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) cb(e);
+        s.last = performance.now();
+      }).observe({type, buffered: true});
+    } catch (e) { /* entry type not supported */ }
+  };
+  watch('paint', (e) => { s.paint[e.name] = e.startTime; });
+  watch('largest-contentful-paint', (e) => { s.lcp = e.startTime; });
+  watch('layout-shift', (e) => { s.shifts.push([e.startTime, e.value, e.hadRecentInput]); });
+  watch('longtask', (e) => { s.longtasks.push([e.startTime, e.duration]); });
+})();
+"""
+
+# Wait a little inside the page so observer callbacks queued behind a long task run first.
+READ_JS = """
+async () => {
+  await new Promise((r) => setTimeout(r, 50));
+  const s = window.__uxlabProbe || {paint: {}, lcp: null, shifts: [], longtasks: [], last: 0};
+  const nav = performance.getEntriesByType('navigation')[0];
+  return {now: performance.now(), last: s.last, paint: s.paint, lcp: s.lcp, shifts: s.shifts,
+          longtasks: s.longtasks, nav: nav ? nav.toJSON() : null};
+}
+"""
+
+METRICS = ("ttfb_ms", "fcp_ms", "lcp_ms", "cls", "tbt_ms", "dcl_ms", "load_ms", "requests", "transfer_bytes")
+
+
+@dataclass
+class RunResult:
+    """The metrics of one page load (milliseconds from navigation start; CLS unitless)."""
+
+    url: str
+    profile: str
+    metrics: dict[str, float | None]
+    status: int
+    errors: list[str] = field(default_factory=list)
+    wall_s: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "metrics": self.metrics,
+            "status": self.status,
+            "errors": self.errors,
+            "wall_s": round(self.wall_s, 3),
+        }
+
+
+def context_options(profile: Profile) -> dict[str, Any]:
+    """Return Playwright context options that emulate the profile's device."""
+    return {
+        "viewport": {"width": profile.width, "height": profile.height},
+        "device_scale_factor": 2.625 if profile.mobile else 1,
+        "is_mobile": profile.mobile,
+        "has_touch": profile.mobile,
+    }
+
+
+async def throttle(cdp: CDPSession, profile: Profile) -> None:
+    """Apply the profile's network and CPU throttling through the DevTools Protocol."""
+    if profile.rtt_ms or profile.down_kbps or profile.up_kbps:
+        await cdp.send(
+            "Network.emulateNetworkConditions",
+            {
+                "offline": False,
+                "latency": profile.rtt_ms,
+                "downloadThroughput": profile.down_kbps * 1000 / 8 if profile.down_kbps else -1,
+                "uploadThroughput": profile.up_kbps * 1000 / 8 if profile.up_kbps else -1,
+            },
+        )
+    if profile.cpu_slowdown > 1:
+        await cdp.send("Emulation.setCPUThrottlingRate", {"rate": profile.cpu_slowdown})
+
+
+def unreachable(url: str, error: Exception) -> ProbeError:
+    """Return the one-line setup error for a page that could not be loaded at all."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    reason = text.split("net::", 1)[1].split()[0] if "net::" in text else text
+    return ProbeError(f"cannot load {url} ({reason}): is the site running and the URL right?")
+
+
+async def measure(
+    browser: Browser, url: str, profile: Profile, *, quiet_ms: float = 400, timeout_s: float = 30
+) -> RunResult:
+    """Load ``url`` once in a fresh context and return its metrics; ProbeError if it cannot load."""
+    started = time.perf_counter()
+    context = await browser.new_context(**context_options(profile))
+    try:
+        await context.add_init_script(OBSERVER_JS)
+        page = await context.new_page()
+        cdp = await context.new_cdp_session(page)
+        network = {"requests": 0, "bytes": 0.0}
+
+        def on_request(event: dict[str, Any]) -> None:
+            if not str(event.get("request", {}).get("url", "")).startswith("data:"):
+                network["requests"] += 1
+
+        def on_finished(event: dict[str, Any]) -> None:
+            network["bytes"] += float(event.get("encodedDataLength", 0))
+
+        cdp.on("Network.requestWillBeSent", on_request)
+        cdp.on("Network.loadingFinished", on_finished)
+        await cdp.send("Network.enable")
+        await throttle(cdp, profile)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc).splitlines()[0]))
+        try:
+            response = await page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+        except PlaywrightError as error:
+            raise unreachable(url, error) from None
+        if response is None:
+            raise ProbeError(f"cannot load {url}: no response")
+        if response.status >= 400:
+            raise ProbeError(
+                f"{url} answered HTTP {response.status} {response.status_text}: fix the page or the URL"
+            )
+        data = await _settle(page, quiet_ms, timeout_s)
+        metrics = _metrics(data)
+        metrics["requests"] = float(network["requests"])
+        metrics["transfer_bytes"] = network["bytes"]
+        return RunResult(url, profile.name, metrics, response.status, errors, time.perf_counter() - started)
+    finally:
+        await context.close()
+
+
+async def _settle(page: Any, quiet_ms: float, timeout_s: float) -> dict[str, Any]:
+    """Read the page's entries once nothing new (entry, load end) happened for ``quiet_ms``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        data: dict[str, Any] = await page.evaluate(READ_JS)
+        nav = data.get("nav") or {}
+        latest = max(float(data.get("last") or 0), float(nav.get("loadEventEnd") or 0))
+        if data["now"] - latest >= quiet_ms or time.monotonic() > deadline:
+            return data
+        await page.wait_for_timeout(min(quiet_ms, 100))
+
+
+def _metrics(data: dict[str, Any]) -> dict[str, float | None]:
+    """Turn the page's raw entries into the run's metrics (METRICS.md definitions)."""
+    nav = data.get("nav") or {}
+    fcp = data["paint"].get("first-contentful-paint")
+    shifts = data["shifts"]
+    tasks = data["longtasks"]
+    end = float(data["now"])
+    return {
+        "ttfb_ms": float(nav.get("responseStart", 0)) - float(nav.get("activationStart", 0)) if nav else None,
+        "fcp_ms": fcp,
+        "lcp_ms": data["lcp"] if data["lcp"] is not None else fcp,
+        "cls": cls_from_shifts([s[0] for s in shifts], [s[1] for s in shifts], [bool(s[2]) for s in shifts]),
+        "tbt_ms": tbt_from_long_tasks([t[0] for t in tasks], [t[1] for t in tasks], fcp, end)
+        if fcp is not None
+        else None,
+        "dcl_ms": nav.get("domContentLoadedEventEnd"),
+        "load_ms": nav.get("loadEventEnd"),
+    }
