@@ -223,11 +223,15 @@ def scenarios_load(paths: tuple[Path, ...]) -> None:
     from uxlab.db import get_session
 
     checked = _checked_scenarios(paths)
-    with make_app().app_context():
-        for path, scenario in checked:
-            version, created = study_store.store_scenario(get_session(), scenario, source_path=str(path))
-            state = f"stored version {version.number}" if created else f"unchanged (version {version.number})"
-            click.echo(f"{scenario.slug}: {state}")
+    app = make_app()
+    try:
+        with app.app_context():
+            for path, scenario in checked:
+                version, created = study_store.store_scenario(get_session(), scenario, source_path=str(path))
+                state = "stored version {}" if created else "unchanged (version {})"
+                click.echo(f"{scenario.slug}: {state.format(version.number)}")
+    finally:
+        app.extensions["uxlab.engine"].dispose()
 
 
 from uxlab.probe.cli import probe as _probe_command  # noqa: E402

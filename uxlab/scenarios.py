@@ -98,6 +98,8 @@ def loads(text: str, path: str = "<string>") -> Scenario:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context_mark and (error.context or "").startswith("while scanning"):
+            mark = error.context_mark  # an unclosed quote: name where it opened, not the end of file
         line = mark.line + 1 if mark else None
         field = syntax_error_field(text, line or 0)
         problem = f"{error.problem or 'invalid YAML'}{f' {error.context}' if error.context else ''}"
@@ -105,7 +107,8 @@ def loads(text: str, path: str = "<string>") -> Scenario:
     except yaml.YAMLError as error:
         raise ScenarioError(f"YAML error: {error}", path=path, line=1, field="(document)") from error
     if root is None:
-        raise ScenarioError("the file is empty (expected a mapping with slug, title, ...)", path=path, line=1)
+        why = "the file is empty (expected a mapping with slug, title, ...)"
+        raise ScenarioError(why, path=path, line=1, field="(document)")
     try:
         return _scenario(reader, root)
     except yaml.MarkedYAMLError as error:
