@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from uxlab import scenarios
 from uxlab.errors import ScenarioError
@@ -15,6 +17,25 @@ ROOT = Path(__file__).resolve().parent.parent
 BROKEN = sorted((ROOT / "tests" / "scenarios_broken").glob("*.yaml"))
 SCENARIO_FILES = sorted((ROOT / "scenarios").glob("*.y*ml"))
 EXPECT_RE = re.compile(r"^# expect: (\d+) (\S+) \| (.+)$")
+
+FRAGMENTS = [
+    "  - ",
+    "x: [",
+    "}",
+    "    stage: 7",
+    "tasks: {}",
+    "probe: {runs: 2.5}",
+    "\t",
+    "'",
+    "  :",
+    "&a *a",
+]
+
+
+def _nested(children: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    keys = st.sampled_from(["id", "url", "click", "answer", "accepted", "path", "metric", "runs", "x"])
+    return st.lists(children, max_size=3) | st.dictionaries(keys, children, max_size=3)
+
 
 MINIMAL = """\
 slug: mini
@@ -239,3 +260,29 @@ def test_readme_field_table_names_every_key() -> None:
     for key in (*TOP_KEYS, *TASK_KEYS, *SUCCESS_KEYS, *PROBE_KEYS, *PROFILE_KEYS, *BUDGET_KEYS):
         pattern = rf"`[^`\n]*(?<![\w-]){re.escape(key)}(?![\w-])[^`\n]*`"
         assert re.search(pattern, section), f"README's scenario tables do not mention {key}"
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_edit_of_the_demo_file_loads_or_is_refused_cleanly(data: st.DataObject) -> None:
+    lines = (ROOT / "scenarios" / "helpdesk.yaml").read_text(encoding="utf-8").splitlines()
+    start = data.draw(st.integers(0, len(lines) - 1))
+    end = data.draw(st.integers(start, min(len(lines), start + 3)))
+    filler = data.draw(st.lists(st.sampled_from(FRAGMENTS), max_size=3))
+    text = "\n".join(lines[:start] + filler + lines[end:])
+    try:
+        scenarios.loads(text, "fuzzed.yaml")
+    except ScenarioError as error:
+        assert error.message.startswith("fuzzed.yaml:") and error.field
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=8), _nested))
+def test_any_data_loads_or_is_refused_cleanly(data: object) -> None:
+    base = scenarios.loads(MINIMAL).to_dict()
+    key = sorted(base)[hash(repr(data)) % len(base)]
+    for target in (data, {**base, key: data}, {**base, "tasks": [data]}):
+        try:
+            Scenario.from_dict(target)  # type: ignore[arg-type]
+        except ScenarioError as error:
+            assert error.field

@@ -8,6 +8,7 @@ path (``tasks[2].success.url``) and what was expected.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -64,9 +65,12 @@ class Reader:
         line = node.start_mark.line + 1 if node is not None else None
         raise ScenarioError(message, path=self.path, line=line, field=field or "(document)")
 
-    def value(self, node: yaml.Node) -> Any:
+    def value(self, node: yaml.Node, field: str = "(value)") -> Any:
         """Build the plain Python value of a node (scalars, lists, mappings)."""
-        return self._constructor.construct_object(node, deep=True)
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as error:
+            self.fail(node, field, f"{error.problem} (expected plain YAML without custom tags)")
 
     def mapping(
         self,
@@ -79,10 +83,10 @@ class Reader:
         """Check a mapping: text keys once each, only ``allowed`` ones (any if None), ``required`` present."""
         what = expected or f"a mapping with {', '.join(allowed or ())}"
         if not isinstance(node, yaml.MappingNode):
-            self.fail(node, field, f"expected {what}, got {describe(self.value(node))}")
+            self.fail(node, field, f"expected {what}, got {describe(self.value(node, field))}")
         out: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
-            key = self.value(key_node)
+            key = self.value(key_node, field)
             sub = f"{field}.{key}" if field else str(key)
             if not isinstance(key, str):
                 self.fail(key_node, sub, f"keys must be text (expected {what})")
@@ -102,13 +106,13 @@ class Reader:
 
     def sequence(self, node: yaml.Node, field: str, expected: str) -> list[yaml.Node]:
         if not isinstance(node, yaml.SequenceNode):
-            self.fail(node, field, f"expected a list of {expected}, got {describe(self.value(node))}")
+            self.fail(node, field, f"expected a list of {expected}, got {describe(self.value(node, field))}")
         return list(node.value)
 
     def text(self, node: yaml.Node, field: str, expected: str = "text", *, empty: bool = False) -> str:
-        value = self.value(node) if isinstance(node, yaml.ScalarNode) else None
+        value = self.value(node, field) if isinstance(node, yaml.ScalarNode) else None
         if not isinstance(value, str) or (isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG):
-            got = describe(self.value(node))
+            got = describe(self.value(node, field))
             quote = " (put it in quotes)" if isinstance(value, int | float | bool) else ""
             self.fail(node, field, f"expected {expected}, got {got}{quote}")
         if not empty and not value.strip():
@@ -116,16 +120,16 @@ class Reader:
         return value
 
     def choice(self, node: yaml.Node, field: str, options: Sequence[str]) -> str:
-        value = self.value(node) if isinstance(node, yaml.ScalarNode) else None
+        value = self.value(node, field) if isinstance(node, yaml.ScalarNode) else None
         if value not in options:
-            got = describe(self.value(node))
+            got = describe(self.value(node, field))
             close = difflib.get_close_matches(value, options, n=1) if isinstance(value, str) else []
             hint = f"did you mean '{close[0]}'? " if close else ""
             self.fail(node, field, f"got {got} ({hint}expected one of: {', '.join(options)})")
         return str(value)
 
     def boolean(self, node: yaml.Node, field: str) -> bool:
-        value = self.value(node)
+        value = self.value(node, field)
         if not isinstance(value, bool):
             self.fail(node, field, f"expected true or false, got {describe(value)}")
         return value
@@ -140,13 +144,13 @@ class Reader:
         integer: bool = False,
         unit: str = "",
     ) -> float:
-        value = self.value(node)
+        value = self.value(node, field)
         kind = "a whole number" if integer else "a number"
         what = f"{kind}{f' of {unit}' if unit else ''}"
-        if isinstance(value, bool) or not isinstance(value, int | float) or (integer and value != int(value)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
             self.fail(node, field, f"expected {what}, got {describe(value)}")
-        if value != value or value in (float("inf"), float("-inf")):
-            self.fail(node, field, f"expected {what}, got {value}")
+        if integer and value != int(value):
+            self.fail(node, field, f"expected {what}, got {describe(value)}")
         if minimum is not None and value < minimum:
             self.fail(node, field, f"is {value}, below the minimum (expected {what} >= {minimum:g})")
         if maximum is not None and value > maximum:

@@ -91,7 +91,7 @@ def _selector(r: Reader, node: yaml.Node, field: str) -> str:
 
 def _criterion(r: Reader, node: yaml.Node, field: str) -> Criterion:
     expected = "self_report or a mapping with one of url, url_regex, click, answer"
-    if isinstance(node, yaml.ScalarNode) and r.value(node) == "self_report":
+    if isinstance(node, yaml.ScalarNode) and r.value(node, field) == "self_report":
         return Criterion(kind="self_report")
     keys = r.mapping(node, field, SUCCESS_KEYS, expected=expected)
     if len(keys) != 1:
@@ -110,7 +110,7 @@ def _criterion(r: Reader, node: yaml.Node, field: str) -> Criterion:
     if kind == "click":
         return Criterion(kind="click", selector=_selector(r, value, sub))
     if kind == "self_report":
-        if r.value(value) is not True:
+        if r.value(value, sub) is not True:
             r.fail(value, sub, "expected true (or write `success: self_report`)")
         return Criterion(kind="self_report")
     answer = r.mapping(value, sub, ("question", "accepted"), ("question", "accepted"))
