@@ -286,3 +286,18 @@ def test_any_data_loads_or_is_refused_cleanly(data: object) -> None:
             Scenario.from_dict(target)  # type: ignore[arg-type]
         except ScenarioError as error:
             assert error.field
+
+
+def test_check_files_expands_folders_and_refuses_a_slug_twice(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(MINIMAL, encoding="utf-8")
+    (tmp_path / "b.yml").write_text("# the same study again\n" + MINIMAL, encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a scenario", encoding="utf-8")
+    good, errors = scenarios.check_files([tmp_path])
+    assert [path.name for path, _ in good] == ["a.yaml"]
+    assert [e.message.split(" (")[0] for e in errors] == [
+        f"{tmp_path / 'b.yml'}:2: slug: 'mini' is also the slug of {tmp_path / 'a.yaml'}"
+    ]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ScenarioError, match="no scenario files here"):
+        scenarios.check_files([empty])

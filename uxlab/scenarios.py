@@ -131,7 +131,12 @@ def scenario_paths(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
+            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not found:
+                raise ScenarioError(
+                    "no scenario files here (expected *.yaml files)", path=str(path), field="(folder)"
+                )
+            out.extend(found)
         else:
             out.append(path)
     return out
