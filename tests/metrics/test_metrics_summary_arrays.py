@@ -107,3 +107,18 @@ def test_bad_arrays(change):
     args.update(change)
     with pytest.raises(MetricInputError):
         summarize_tasks(**{k: np.asarray(v) for k, v in args.items()})
+
+
+def test_very_unequal_task_sizes_use_the_other_sort_and_agree():
+    # One task with most attempts makes the padded-matrix sort too large: the argsort path
+    # must give the same order statistics.
+    rng = np.random.default_rng(5)
+    task = np.concatenate([np.zeros(3000, dtype=np.int64), np.arange(1, 40).repeat(3)])
+    outcome = np.zeros(task.size, dtype=np.int64)
+    time_s = rng.lognormal(3, 0.8, task.size)
+    seq = np.full(task.size, np.nan)
+    s = summarize_tasks(task, outcome, time_s, seq)
+    for k in (0, 1, 39):
+        med = median_time_s(time_s[task == k])
+        assert (s.median_s[k], s.median_low_s[k], s.median_high_s[k]) == (med.estimate, med.low, med.high)
+    assert np.isnan(s.seq_mean).all() and (s.n_seq == 0).all()
