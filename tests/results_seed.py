@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, select
 
-from uxlab import studies
-from uxlab.models import Attempt, ParticipantSession, Response, StudyVersion, Task
+from uxlab import participation, recording, studies
+from uxlab.models import Attempt, ParticipantSession
 
 SCENARIO = """\
 slug: shop
@@ -25,6 +27,9 @@ tasks:
     success: {url: /support/helpdesk}
     stage: retention
     touchpoint: Helpdesk portal
+    ideal_path:
+      - click: "nav a[href$='/support']"
+      - click: "a#helpdesk-link"
   - id: hotline
     prompt: What is the support hotline's number?
     success: {answer: {question: "The number?", accepted: ["+1 555 0100"]}}
@@ -38,8 +43,8 @@ PHONE_UA = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/126.0 Mobile Safari/537.36"
 )
+SERVER = "http://127.0.0.1:5000"
 FREE_TEXT = "Nice, but the menu, hm…"
-T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -56,70 +61,51 @@ def write_scenario(folder: Path) -> Path:
     return path
 
 
-def _session(
-    db: Session, version: StudyVersion, public_id: str, device: str, minutes: int
-) -> ParticipantSession:
-    ps = ParticipantSession(
-        public_id=public_id,
-        study_version_id=version.id,
-        started_at=T0 + timedelta(minutes=minutes),
-        consented_at=T0 + timedelta(minutes=minutes),
-        device_class=device,
-        user_agent=DESKTOP_UA if device == "desktop" else PHONE_UA,
-        language="en",
-        task_order=["find-helpdesk", "hotline"],
-    )
-    db.add(ps)
-    db.flush()
-    return ps
+def _events(db: Session, attempt: Attempt, seconds: float, *events: dict[str, Any]) -> None:
+    """Post tracker events as the API does; the last one arrives ``seconds`` after Start."""
+    batch = [{"id": uuid.uuid4().hex, "url": SERVER + "/demo/", "t": 0, **event} for event in events]
+    batch[-1]["t"] = seconds * 1000
+    now = attempt.started_at + timedelta(seconds=seconds)
+    recording.record_events(db, attempt.token, batch, SERVER, server_origins=[SERVER], now=now)
 
 
-def _attempt(db: Session, ps: ParticipantSession, task: Task, token: str, **fields: object) -> None:
-    db.add(Attempt(session_id=ps.id, task_id=task.id, token=token, **fields))
+def _begin(db: Session, participant: ParticipantSession, number: int) -> Attempt:
+    """Press Start as the participant page does; return the attempt behind the start URL's token."""
+    url = participation.begin_task(db, participant, number, SERVER)
+    token = url.split("#uxlab=", 1)[1].rsplit("@", 1)[0]
+    return db.exec(select(Attempt).where(Attempt.token == token)).one()
+
+
+def _view(path: str) -> dict[str, Any]:
+    return {"type": "pageview", "url": SERVER + "/demo" + path}
+
+
+def _click(path: str) -> dict[str, Any]:
+    return {"type": "click", "url": SERVER + "/demo" + path, "tag": "A", "selectors": ["a"]}
 
 
 def seed_results(db: Session, folder: Path) -> Seeded:
-    """Load the scenario through the product's loader; add two participants' results.
+    """Record two participants through the product's own functions (loader, sessions, events).
 
-    Ana (desktop) succeeds at both tasks, rates them and answers the NPS and free text;
-    Ben (phone) gives up on the first task and is still in the second.
+    Ana (desktop) succeeds at both tasks (12.5 s with 2 clicks; 30 s by answering), rates
+    them 6 and 5 and answers NPS 9 and the free text; Ben (phone) gives up on the first
+    task after 60 s with 4 clicks, rates it 2, and is still in the second.
     """
     version, _ = studies.load_scenario_file(db, write_scenario(folder))
-    tasks = {t.key: t for t in db.exec(select(Task).where(Task.study_version_id == version.id))}
-    ana = _session(db, version, "ana-0000-public-id", "desktop", 0)
-    ben = _session(db, version, "ben-1111-public-id", "phone", 5)
-    start = T0 + timedelta(minutes=1)
-    _attempt(
-        db, ana, tasks["find-helpdesk"], "tok-a1", started_at=start, ended_at=start + timedelta(seconds=12.5),
-        outcome="success", time_on_task_s=12.5, path=["/", "/support", "/support/helpdesk"],
-        click_count=2, direct=True, seq=6,
-    )  # fmt: skip
-    _attempt(
-        db, ana, tasks["hotline"], "tok-a2", started_at=start + timedelta(minutes=1),
-        ended_at=start + timedelta(minutes=1, seconds=30), outcome="success", time_on_task_s=30.0,
-        path=["/", "/contact"], click_count=1, direct=False, answer="+1 555 0100", seq=5,
-    )  # fmt: skip
-    _attempt(
-        db, ben, tasks["find-helpdesk"], "tok-b1", started_at=T0 + timedelta(minutes=6),
-        ended_at=T0 + timedelta(minutes=7), outcome="give_up", time_on_task_s=None,
-        path=["/", "/products", "/about"], click_count=4, seq=2,
-    )  # fmt: skip
-    _attempt(db, ben, tasks["hotline"], "tok-b2", started_at=T0 + timedelta(minutes=8), path=["/"])
-    db.add(
-        Response(
-            session_id=ana.id, questionnaire="nps", item=1, value=9, created_at=T0 + timedelta(minutes=4)
-        )
-    )
-    db.add(
-        Response(
-            session_id=ana.id,
-            questionnaire="free_text",
-            item=1,
-            text="Nice, but the menu, hm…",
-            created_at=T0 + timedelta(minutes=4),
-        )
-    )
-    ana.finished_at = T0 + timedelta(minutes=4)
-    db.add(ana)
-    db.commit()
+    ana = participation.start_session(db, version, DESKTOP_UA, "en")
+    ben = participation.start_session(db, version, PHONE_UA, "en")
+    first = _begin(db, ana, 1)
+    _events(db, first, 12.5, _view("/"), _click("/"), _view("/support"), _click("/support"),
+            _view("/support/helpdesk"))  # fmt: skip
+    participation.save_seq(db, ana, 1, "6")
+    second = _begin(db, ana, 2)
+    _events(db, second, 30.0, _view("/"), _click("/"), _view("/contact"),
+            {"type": "answer", "answer": "+1 555 0100"})  # fmt: skip
+    participation.save_seq(db, ana, 2, "5")
+    participation.save_responses(db, ana, {"nps": "9", "free_text": FREE_TEXT})
+    gave_up = _begin(db, ben, 1)
+    _events(db, gave_up, 60.0, _view("/"), _click("/"), _view("/products"), _click("/products"),
+            _click("/products"), _view("/about"), _click("/about"), {"type": "give_up"})  # fmt: skip
+    participation.save_seq(db, ben, 1, "2")
+    _begin(db, ben, 2)
     return Seeded(ana=ana.public_id, ben=ben.public_id)

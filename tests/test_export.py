@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from flask import Flask
-from results_seed import seed_results
+from results_seed import FREE_TEXT, seed_results
 
 from uxlab import export
 from uxlab.cli import cli
@@ -20,15 +22,12 @@ from uxlab.errors import NotFound
 ANA_FIRST = {
     "study": "shop",
     "version": 1,
-    "participant": "ana-0000-public-id",
     "device": "desktop",
     "language": "en",
     "task": "find-helpdesk",
     "task_position": 0,
     "stage": "retention",
     "outcome": "success",
-    "started_at": "2026-11-25T10:01:00.000Z",
-    "ended_at": "2026-11-25T10:01:12.500Z",
     "time_on_task_s": 12.5,
     "click_count": 2,
     "path": ["/", "/support", "/support/helpdesk"],
@@ -36,6 +35,14 @@ ANA_FIRST = {
     "answer": None,
     "seq": 6,
 }
+
+
+def _without_times(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k not in {"participant", "started_at", "ended_at"}}
+
+
+def _seconds(start: str, end: str) -> float:
+    return (datetime.fromisoformat(end[:-1]) - datetime.fromisoformat(start[:-1])).total_seconds()
 
 
 def _export(app: Flask, fmt: str, what: str = "all") -> str:
@@ -47,51 +54,38 @@ def _export(app: Flask, fmt: str, what: str = "all") -> str:
 
 def test_json_export_holds_every_attempt_and_response(any_app: Flask, tmp_path: Path) -> None:
     with any_app.app_context():
-        seed_results(get_session(), tmp_path)
+        seeded = seed_results(get_session(), tmp_path)
     data = json.loads(_export(any_app, "json"))
     assert data["study"] == "shop"
-    assert data["attempts"][0] == ANA_FIRST
-    assert [(a["participant"][:3], a["task"], a["outcome"]) for a in data["attempts"]] == [
-        ("ana", "find-helpdesk", "success"),
-        ("ana", "hotline", "success"),
-        ("ben", "find-helpdesk", "give_up"),
-        ("ben", "hotline", None),
+    attempts = data["attempts"]
+    assert _without_times(attempts[0]) == ANA_FIRST
+    assert [(a["participant"], a["task"], a["outcome"]) for a in attempts] == [
+        (seeded.ana, "find-helpdesk", "success"),
+        (seeded.ana, "hotline", "success"),
+        (seeded.ben, "find-helpdesk", "give_up"),
+        (seeded.ben, "hotline", None),
     ]
-    assert data["attempts"][1]["answer"] == "+1 555 0100"
-    assert data["attempts"][3]["ended_at"] is None
-    assert data["responses"] == [
-        {
-            "study": "shop",
-            "version": 1,
-            "participant": "ana-0000-public-id",
-            "device": "desktop",
-            "language": "en",
-            "questionnaire": "free_text",
-            "item": 1,
-            "value": None,
-            "text": "Nice, but the menu, hm…",
-            "scale_version": None,
-            "answered_at": "2026-11-25T10:04:00.000Z",
-        },
-        {
-            "study": "shop",
-            "version": 1,
-            "participant": "ana-0000-public-id",
-            "device": "desktop",
-            "language": "en",
-            "questionnaire": "nps",
-            "item": 1,
-            "value": 9,
-            "text": None,
-            "scale_version": None,
-            "answered_at": "2026-11-25T10:04:00.000Z",
-        },
+    assert _seconds(attempts[0]["started_at"], attempts[0]["ended_at"]) == 12.5
+    assert (attempts[1]["answer"], attempts[1]["time_on_task_s"], attempts[1]["seq"]) == (
+        "+1 555 0100",
+        30.0,
+        5,
+    )
+    assert (attempts[2]["device"], attempts[2]["click_count"], attempts[2]["seq"]) == ("phone", 4, 2)
+    assert attempts[2]["path"] == ["/", "/products", "/about"]
+    assert attempts[3]["ended_at"] is None and attempts[3]["time_on_task_s"] is None
+    responses = data["responses"]
+    assert [(r["participant"], r["questionnaire"], r["item"], r["value"], r["text"]) for r in responses] == [
+        (seeded.ana, "free_text", 1, None, FREE_TEXT),
+        (seeded.ana, "nps", 1, 9, None),
     ]
+    assert {r["version"] for r in responses} == {1}
+    assert all(r["answered_at"].endswith("Z") for r in responses)
 
 
 def test_csv_export_has_both_tables(any_app: Flask, tmp_path: Path) -> None:
     with any_app.app_context():
-        seed_results(get_session(), tmp_path)
+        seeded = seed_results(get_session(), tmp_path)
     attempts_part, responses_part = _export(any_app, "csv").split("\n\n")
     attempts = list(csv.DictReader(io.StringIO(attempts_part)))
     responses = list(csv.DictReader(io.StringIO(responses_part)))
@@ -100,10 +94,12 @@ def test_csv_export_has_both_tables(any_app: Flask, tmp_path: Path) -> None:
     assert attempts[0]["path"] == "/ > /support > /support/helpdesk"
     assert attempts[0]["time_on_task_s"] == "12.5"
     assert attempts[0]["direct"] == "true"
-    assert attempts[2]["time_on_task_s"] == ""
+    assert attempts[0]["participant"] == seeded.ana
+    assert attempts[2]["time_on_task_s"] == "60.0"
+    assert attempts[3]["time_on_task_s"] == attempts[3]["outcome"] == ""
     assert attempts[2]["device"] == "phone"
     assert [(r["questionnaire"], r["value"], r["text"]) for r in responses] == [
-        ("free_text", "", "Nice, but the menu, hm…"),
+        ("free_text", "", FREE_TEXT),
         ("nps", "9", ""),
     ]
 
@@ -120,10 +116,10 @@ def test_csv_single_table(app: Flask, tmp_path: Path) -> None:
 def test_attempt_pages(app: Flask, tmp_path: Path) -> None:
     with app.app_context():
         db = get_session()
-        seed_results(db, tmp_path)
+        seeded = seed_results(db, tmp_path)
         assert export.count_attempts(db, "shop") == 4
         page = list(export.iter_attempt_rows(db, "shop", offset=2, limit=2))
-        assert [row["participant"][:3] for row in page] == ["ben", "ben"]
+        assert [row["participant"] for row in page] == [seeded.ben, seeded.ben]
 
 
 def test_unknown_study_is_not_found(app: Flask) -> None:
@@ -139,7 +135,7 @@ def test_cli_export_writes_a_file(app: Flask, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["export", "shop", "--format", "json", "-o", str(target)], env=env)
     assert result.exit_code == 0, result.output
     assert "wrote 6 rows" in result.output
-    assert json.loads(target.read_text(encoding="utf-8"))["attempts"][0] == ANA_FIRST
+    assert _without_times(json.loads(target.read_text(encoding="utf-8"))["attempts"][0]) == ANA_FIRST
     result = CliRunner().invoke(cli, ["export", "nope", "-o", str(tmp_path / "nope.csv")], env=env)
     assert result.exit_code == 1
     assert "uxlab: no study 'nope'" in result.output

@@ -103,7 +103,7 @@ def iter_attempt_rows(db: Session, slug: str, *, offset: int = 0, limit: int | N
         .join(StudyVersion, col(ParticipantSession.study_version_id) == col(StudyVersion.id))
         .join(Task, col(Attempt.task_id) == col(Task.id))
         .where(StudyVersion.study_id == _study_id(db, slug))
-        .order_by(col(ParticipantSession.started_at), col(Attempt.started_at), col(Attempt.id))
+        .order_by(col(ParticipantSession.started_at), col(ParticipantSession.id), col(Attempt.id))
         .offset(offset)
         .limit(limit)
     )
@@ -128,7 +128,12 @@ def iter_response_rows(db: Session, slug: str) -> Iterator[Row]:
         .join(ParticipantSession, col(Response.session_id) == col(ParticipantSession.id))
         .join(StudyVersion, col(ParticipantSession.study_version_id) == col(StudyVersion.id))
         .where(StudyVersion.study_id == _study_id(db, slug))
-        .order_by(col(ParticipantSession.started_at), col(Response.questionnaire), col(Response.item))
+        .order_by(
+            col(ParticipantSession.started_at),
+            col(ParticipantSession.id),
+            col(Response.questionnaire),
+            col(Response.item),
+        )
     )
     for response, ps, number in db.exec(query.execution_options(yield_per=BATCH_ROWS)):
         yield {
