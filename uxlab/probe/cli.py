@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import subprocess
@@ -113,6 +114,7 @@ def _write(path: str, text: str) -> None:
 @click.option("--json", "json_path", help="Write the JSON report here ('-' for standard output).")
 @click.option("--junit", "junit_path", help="Write a JUnit XML report here.")
 @click.option("--markdown", "markdown_path", help="Write a Markdown summary here.")
+@click.option("--no-tasks", is_flag=True, help="Skip the task-path checks (page speed only).")
 @click.option(
     "--artifacts", default="probe-artifacts", show_default=True, help="Folder for failure screenshots."
 )
@@ -138,6 +140,8 @@ def run_probe_command(**opts: Any) -> dict[str, Any]:
     if opts["upload_url"] and not opts["token"]:
         raise ProbeError("--upload needs --token (or UXLAB_PROBE_TOKEN)")
     plan = _plan(opts["scenario"], opts["urls"], opts["server"], opts["runs"], opts["profiles"])
+    if opts["no_tasks"]:
+        plan = dataclasses.replace(plan, tasks=())
 
     async def go() -> dict[str, Any]:
         async with open_browser(opts["chromium"]) as browser:

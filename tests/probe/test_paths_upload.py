@@ -1,0 +1,113 @@
+"""Task paths on the demo study, and probe results uploaded to a running server."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from uxlab import auth, scenarios, studies
+from uxlab.cli import cli
+from uxlab.db import get_session
+from uxlab.errors import ProbeError
+from uxlab.probe import store
+from uxlab.probe.runner import Plan, execute, plan_from_scenario
+from uxlab.probe.upload import upload
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+HELPDESK = ROOT / "scenarios" / "helpdesk.yaml"
+
+
+def _task_plan(server_url: str) -> Plan:
+    plan = plan_from_scenario(scenarios.load(HELPDESK), server_url, runs=1)
+    return Plan(pages=(), profiles=plan.profiles[:1], runs=1, tasks=plan.tasks, site_url=plan.site_url)
+
+
+def test_demo_study_paths_pass(probe_browser: Any, live_server: Any, tmp_path: Path) -> None:
+    report = probe_browser.run(
+        execute(probe_browser.browser, _task_plan(live_server.url), artifacts=tmp_path)
+    )
+    assert [t["id"] for t in report["tasks"]] == [
+        "find-helpdesk",
+        "open-ticket",
+        "find-hotline",
+        "router-warranty",
+    ]
+    assert all(t["passed"] for t in report["tasks"]), report["tasks"]
+    assert report["summary"]["exit_code"] == 0
+    assert not (tmp_path / "s").exists()  # no failure screenshots
+
+
+def test_renamed_link_fails_naming_the_step(probe_browser: Any, live_server: Any, tmp_path: Path) -> None:
+    # Fixture: the demo portal page with its helpdesk link renamed (a copy of the real template).
+    original = (ROOT / "templates" / "demo" / "portal.html").read_text(encoding="utf-8")
+    assert 'id="helpdesk-link"' in original
+    (tmp_path / "tpl" / "demo").mkdir(parents=True)
+    renamed = original.replace('id="helpdesk-link"', 'id="helpdesk-portal-link"')
+    (tmp_path / "tpl" / "demo" / "portal.html").write_text(renamed, encoding="utf-8")
+    env = live_server.app.jinja_env
+    env.loader = ChoiceLoader([FileSystemLoader(str(tmp_path / "tpl")), env.loader])
+
+    report = probe_browser.run(
+        execute(probe_browser.browser, _task_plan(live_server.url), artifacts=tmp_path / "shots")
+    )
+    tasks = {t["id"]: t for t in report["tasks"]}
+    broken = tasks["find-helpdesk"]
+    assert not broken["passed"]
+    assert broken["failed_step"] == 3
+    assert broken["error"].startswith("step 3 (click: a#helpdesk-link) failed")
+    assert Path(broken["screenshot"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not tasks["open-ticket"]["passed"]
+    assert tasks["find-hotline"]["passed"]
+    assert report["summary"]["exit_code"] == 1
+
+
+def test_upload_appears_in_history_and_tokens_are_checked(live_server: Any, tmp_path: Path) -> None:
+    app = live_server.app
+    text = HELPDESK.read_text(encoding="utf-8")
+    with app.app_context():
+        db = get_session()
+        studies.store_scenario(db, scenarios.load(HELPDESK))
+        studies.store_scenario(db, scenarios.loads(text.replace("slug: helpdesk", "slug: other-study")))
+        token = store.create_token(db, "helpdesk", "CI")
+        other_token = store.create_token(db, "other-study")
+        user = auth.create_user(db, "probe-researcher@example.org", "a long enough password 123")
+        user_id = user.id
+    out = tmp_path / "report.json"
+    args = ["probe", str(HELPDESK), "--server", live_server.url, "--runs", "1", "--profile", "desktop"]
+    args += [
+        "--no-tasks",
+        "--json",
+        str(out),
+        "--upload",
+        live_server.url,
+        "--token",
+        token,
+        "--commit",
+        "abc1234def",
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "uploaded: " in result.output
+
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session[auth.SESSION_KEY] = user_id
+    page = client.get("/studies/helpdesk/probes/page?path=/products")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "abc1234" in html  # the upload's build label
+    assert "<svg" in html and "budget" in html  # the chart with the budget line (lcp_ms <= 2500)
+
+    report = json.loads(out.read_text(encoding="utf-8"))
+    with pytest.raises(ProbeError, match=r"\(401\)"):
+        upload(live_server.url, "uxp_wrong", report)
+    with pytest.raises(ProbeError, match=r"\(403\)"):
+        upload(live_server.url, other_token, report)
+    bad = client.post("/api/v1/probes", json={"schema": "nope"}, headers={"Authorization": f"Bearer {token}"})
+    assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "schema"
