@@ -1,0 +1,119 @@
+"""The tracker snippet in real Chromium on the demo site: task bar, events, success, hand-back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from test_events_api import Study_
+
+from uxlab.models import Event
+
+pytestmark = pytest.mark.browser
+PHONE = {"viewport": {"width": 412, "height": 823}, "is_mobile": True, "has_touch": True}
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture
+def study(live_server: Any) -> Study_:
+    return Study_(live_server.app)
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(**PHONE)
+    yield context.new_page()
+    context.close()
+
+
+def open_task(page: Any, live_server: Any, token: str, path: str = "/demo/") -> None:
+    page.goto(f"{live_server.url}{path}#uxlab={token}@{live_server.url}")
+    page.locator("#uxlab-prompt").wait_for()
+
+
+def test_url_task_on_a_phone_records_path_and_hands_back(study: Study_, live_server: Any, phone: Any) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    token = study.start("find-helpdesk")
+    open_task(phone, live_server, token)
+    assert "#" not in phone.url  # the token leaves the address bar at once
+    assert "helpdesk portal" in phone.locator("#uxlab-prompt").inner_text()
+    bar = phone.locator("#uxlab-bar").bounding_box()
+    assert bar["x"] >= 0 and bar["x"] + bar["width"] <= 412
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 412
+    assert phone.locator("#uxlab-done").bounding_box()["height"] >= 44  # touch target
+    violations = Axe().run(phone, options=WCAG_AA).response["violations"]
+    assert violations == [], [v["id"] for v in violations]
+    phone.locator("nav a[href$='/support']").click()
+    phone.locator("#customer-portal-link").click()
+    with phone.expect_request(lambda request: request.url.endswith("/s/helpdesk/task/1/seq")):
+        phone.locator("#helpdesk-link").click()
+    attempt = study.attempt(token)
+    assert attempt.outcome == "success" and attempt.direct is True
+    assert attempt.path == ["/", "/support", "/support/portal", "/support/helpdesk"]
+    assert attempt.click_count == 3  # each click is queued before the page view it leads to
+    assert attempt.time_on_task_s is not None and attempt.time_on_task_s > 0
+    phone.wait_for_function("!location.pathname.startsWith('/demo')")
+    assert phone.evaluate("sessionStorage.getItem('uxlab')") is None
+
+
+def test_answer_task_with_the_keyboard_alone(study: Study_, live_server: Any, page: Any) -> None:
+    token = study.start("find-hotline")
+    open_task(page, live_server, token, "/demo/contact")
+    focused = "document.activeElement.shadowRoot?.activeElement?.id"
+    for _ in range(80):  # the task bar comes last in the tab order
+        page.keyboard.press("Tab")
+        if page.evaluate(focused) == "uxlab-done":
+            break
+    else:
+        pytest.fail("Tab never reached the Done button")
+    page.keyboard.press("Enter")
+    assert page.evaluate(focused) == "uxlab-answer"
+    assert page.locator("#uxlab-question").inner_text() == "What is the phone number of the support hotline?"
+    page.keyboard.type("+1 (555) 0100")
+    with page.expect_request(lambda request: request.url.endswith("/s/helpdesk/task/3/seq")):
+        page.keyboard.press("Enter")
+    attempt = study.attempt(token)
+    assert (attempt.outcome, attempt.answer) == ("success", "+1 (555) 0100")
+
+
+def test_click_task_reports_watched_selector_but_never_form_values(
+    study: Study_, live_server: Any, page: Any
+) -> None:
+    token = study.start("open-ticket")
+    open_task(page, live_server, token, "/demo/support/helpdesk/new-ticket")
+    page.locator("#subject").fill("my secret words")
+    page.locator("#subject").click()
+    page.locator("nav a[href$='/products']").click()  # a detour
+    page.locator("nav a[href$='/support']").click()
+    page.locator("#customer-portal-link").click()
+    page.locator("#helpdesk-link").click()
+    with page.expect_request(lambda request: request.url.endswith("/s/helpdesk/task/2/seq")):
+        page.locator("#open-ticket").click()
+    attempt = study.attempt(token)
+    assert attempt.outcome == "success" and attempt.direct is False
+    with study.app.app_context(), study.db() as db:
+        from sqlmodel import select
+
+        events = db.exec(select(Event).where(Event.attempt_id == attempt.id)).all()
+    clicks = [e.data for e in events if e.kind == "click"]
+    assert {"tag": "INPUT"} in clicks  # the click on the form field: no text, no value
+    assert any(c.get("selectors") == ["#open-ticket"] for c in clicks)
+    assert "secret" not in repr([(e.url, e.data) for e in events])
+
+
+def test_give_up_and_inert_without_a_valid_fragment(study: Study_, live_server: Any, page: Any) -> None:
+    calls: list[str] = []
+    page.on("request", lambda request: calls.append(request.url) if "/api/" in request.url else None)
+    page.goto(f"{live_server.url}/demo/#uxlab=abc@http://evil.example")
+    page.goto(f"{live_server.url}/demo/products")
+    assert calls == [] and page.locator("#uxlab-taskbar").count() == 0
+    token = study.start("router-warranty")
+    open_task(page, live_server, token)
+    page.reload()  # a reload mid-task keeps the task (sessionStorage), no new fragment needed
+    page.locator("#uxlab-prompt").wait_for()
+    with page.expect_request(lambda request: request.url.endswith("/s/helpdesk/task/4/seq")):
+        page.locator("#uxlab-give-up").click()
+    attempt = study.attempt(token)
+    assert attempt.outcome == "give_up" and attempt.path == ["/", "/"]

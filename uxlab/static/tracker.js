@@ -1,0 +1,186 @@
+/* uxlab tracker snippet. One tag on the site under test:
+ *   <script src="https://UXLAB-SERVER/static/tracker.js" defer></script>
+ * Inert (no requests, no DOM changes) unless the page was opened from a uxlab study with
+ * #uxlab=<token>@<server origin>; the server must be where this script came from, or be
+ * listed in the tag's data-uxlab-server="https://a https://b". The token then lives in
+ * sessionStorage for this tab. Reports page views and clicks (tag, short text, watched
+ * selectors; never form values), queues events until the server acknowledges them, and
+ * shows the task bar. Plain JavaScript, no dependencies. */
+(function () {
+  "use strict";
+  var W = window, D = document, KEY = "uxlab", me = D.currentScript, loadedAt = clock();
+  var store, st, info, host, root, sending = 0, wait = 1000, size = 50, started = 0, ended = 0;
+  try { store = W.sessionStorage; } catch (e) { return; }
+  var servers = ((me && me.getAttribute("data-uxlab-server")) || (me && me.src ? new URL(me.src, location.href).origin : "")).split(/\s+/);
+  var m = /^#(?:.*&)?uxlab=([\w-]+)@(https?:\/\/[^&#\/]+)/.exec(location.hash);
+  st = read();
+  if (m) {
+    if (servers.indexOf(m[2]) < 0) return;
+    if (!st || st.token !== m[1]) st = { token: m[1], server: m[2], q: [] };
+    var rest = location.hash.slice(1).split("&").filter(function (p) { return p.indexOf("uxlab=") !== 0; }).join("&");
+    history.replaceState(history.state, "", location.pathname + location.search + (rest ? "#" + rest : ""));
+    save();
+  }
+  if (!st || !st.token) return;
+
+  function clock() { return performance.timeOrigin + performance.now(); }
+  function read() { try { return JSON.parse(store.getItem(KEY)); } catch (e) { return null; } }
+  function save() { try { store.setItem(KEY, JSON.stringify(st)); } catch (e) { /* private mode: keep going in memory */ } }
+  function api(path) { return st.server + "/api/v1/" + path; }
+  function uid() {
+    return W.crypto && crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+  }
+  function $(id) { return root.querySelector("#uxlab-" + id); }
+  function say(text) { if (root) $("status").textContent = text; }
+  function retryLater(fn) { setTimeout(fn, wait); wait = Math.min(wait * 2, 30000); }
+
+  function push(type, extra, at) {
+    if (ended) return;
+    var e = { id: uid(), type: type, url: location.href.split("#")[0], t: Math.max(0, Math.round((at || clock()) - st.t0)) };
+    for (var k in extra) e[k] = extra[k];
+    st.q.push(e);
+    save();
+    flush();
+  }
+
+  function flush() {
+    if (sending || ended || !st.q.length) return;
+    sending = 1;
+    var batch = st.q.slice(0, size);
+    fetch(api("events"), {
+      method: "POST", body: JSON.stringify({ token: st.token, events: batch }),
+      headers: { "Content-Type": "text/plain" }, keepalive: true, credentials: "omit"
+    }).then(function (r) {
+      return r.json().then(function (j) { return [r.status, j]; });
+    }).then(function (res) {
+      var status = res[0], ack = res[1].accepted || [];
+      sending = 0;
+      if (status === 200) {
+        wait = 1000;
+        st.q = st.q.filter(function (e) { return ack.indexOf(e.id) < 0; });
+        save();
+        return res[1].ended ? finish(res[1].next) : flush();
+      }
+      if (status === 410) return refresh();
+      if (status === 403 || status === 404) return stop();
+      if (status === 400 || (status === 413 && size === 1)) st.q = st.q.slice(batch.length); // cannot succeed
+      else if (status === 413) size = Math.max(1, size >> 1);
+      else return retryLater(flush);
+      save();
+      flush();
+    }, function () { sending = 0; if (started) say(info.labels.retry); retryLater(flush); });
+  }
+
+  function refresh() {
+    fetch(api("attempts/" + encodeURIComponent(st.token)), { credentials: "omit" }).then(function (r) {
+      return r.ok ? r.json() : Promise.reject(r.status);
+    }).then(function (j) {
+      if (j.ended) return finish(j.next);
+      if (!st.t0) st.t0 = loadedAt - j.elapsed_ms;
+      st.info = { prompt: j.prompt, kind: j.criterion, question: j.question, watch: j.watch, limit: j.time_limit_s * 1000, labels: j.labels, lang: j.language };
+      save();
+      start();
+    }, function (status) { if (status === 403 || status === 404 || status === 410) stop(); else retryLater(refresh); });
+  }
+
+  function finish(next) {
+    ended = 1;
+    store.removeItem(KEY);
+    say(info ? info.labels.ended : "");
+    location.href = new URL(next || "/", st.server).href;
+  }
+
+  function stop() {
+    ended = 1;
+    store.removeItem(KEY);
+    if (host) host.remove();
+  }
+
+  function start() {
+    if (started) return;
+    started = 1;
+    info = st.info;
+    render();
+    push("pageview", {}, loadedAt);
+    var left = info.limit - (clock() - st.t0);
+    setTimeout(function () {
+      say(info.labels.time_up);
+      if (!st.timedOut) { st.timedOut = 1; push("timeout"); }
+    }, Math.max(0, left));
+    D.addEventListener("click", onClick, true);
+    W.addEventListener("pagehide", function () {
+      if (st.q.length && !ended && navigator.sendBeacon) {
+        navigator.sendBeacon(api("events"), JSON.stringify({ token: st.token, events: st.q.slice(0, size) }));
+      }
+    });
+    W.addEventListener("pageshow", function (e) {
+      if (!e.persisted) return;
+      st = read();
+      if (st) { ended = 0; push("pageview"); } else stop();
+    });
+  }
+
+  function onClick(e) {
+    var t = e.target;
+    if (!t || !t.closest || t === host) return;
+    var el = t.closest("a,button,input,select,textarea,summary,label,[role=button],[role=link]") || t;
+    var field = /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName);
+    push("click", {
+      tag: el.tagName,
+      text: field ? "" : (el.getAttribute("aria-label") || el.innerText || el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 80),
+      selectors: (info.watch || []).filter(function (s) { try { return !!t.closest(s); } catch (x) { return false; } })
+    });
+  }
+
+  var CSS = ":host{all:initial}section{position:fixed;left:0;right:0;bottom:0;z-index:2147483647;box-sizing:border-box;" +
+    "display:flex;flex-wrap:wrap;gap:.5rem .75rem;align-items:center;padding:.6rem .8rem;background:#1d2733;color:#fff;" +
+    "font:16px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;box-shadow:0 -2px 8px rgba(0,0,0,.35);" +
+    "max-height:60vh;overflow:auto}p{margin:0;flex:1 1 16rem}form,div{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}" +
+    "[hidden]{display:none}button,input{font:inherit;min-height:44px;border-radius:6px;border:2px solid #fff}" +
+    "button{padding:.4rem .9rem;background:#fff;color:#1d2733;cursor:pointer}.alt{background:transparent;color:#fff}" +
+    "input{padding:.3rem .5rem;flex:1 1 10rem;min-width:0}:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
+    "label{flex-basis:100%}#uxlab-status:empty{display:none}#uxlab-status{flex-basis:100%}";
+
+  function render() {
+    var L = info.labels;
+    host = D.createElement("div");
+    host.id = "uxlab-taskbar";
+    root = host.attachShadow({ mode: "open" });
+    root.innerHTML = "<style>" + CSS + "</style><section id=uxlab-bar role=region><p><strong id=uxlab-task></strong> " +
+      "<span id=uxlab-prompt></span></p><div id=uxlab-actions><button type=button id=uxlab-done></button>" +
+      "<button type=button class=alt id=uxlab-give-up></button></div><form id=uxlab-form hidden><label for=uxlab-answer " +
+      "id=uxlab-question></label><input id=uxlab-answer autocomplete=off required><button type=submit id=uxlab-submit>" +
+      "</button><button type=button class=alt id=uxlab-cancel></button></form><p id=uxlab-status role=status></p></section>";
+    var bar = $("bar"), form = $("form"), answer = $("answer");
+    bar.setAttribute("aria-label", L.region);
+    bar.lang = info.lang;
+    ["task", "done", "give-up", "submit", "cancel"].forEach(function (k) { $(k).textContent = L[k.replace("-", "_")]; });
+    $("prompt").textContent = info.prompt;
+    $("question").textContent = info.question || L.answer;
+    $("done").onclick = function () {
+      if (info.kind !== "answer") return send("done");
+      $("actions").hidden = true;
+      form.hidden = false;
+      answer.focus();
+    };
+    $("give-up").onclick = function () { send("give_up"); };
+    $("cancel").onclick = function () { form.hidden = true; $("actions").hidden = false; $("done").focus(); };
+    form.onsubmit = function (e) {
+      e.preventDefault();
+      if (answer.value.trim()) send("answer", { answer: answer.value.trim().slice(0, 500) });
+    };
+    D.body.appendChild(host);
+    var pad = function () { D.documentElement.style.paddingBottom = bar.offsetHeight + "px"; };
+    pad();
+    W.addEventListener("resize", pad);
+  }
+
+  function send(type, extra) {
+    root.querySelectorAll("button,input").forEach(function (b) { b.disabled = true; });
+    say(info.labels.saving);
+    push(type, extra);
+  }
+
+  function go() { if (st.info) start(); else refresh(); }
+  if (D.body) go(); else D.addEventListener("DOMContentLoaded", go);
+})();

@@ -1,0 +1,146 @@
+"""The tracker API under /api/v1: an attempt's state for the snippet, and the events it sends.
+
+CORS: ``Access-Control-Allow-Origin`` is set only for the origins the attempt's study names
+(site base URL's origin, ``site.origins``) and this server's own; a POST from another
+origin is refused with 403. The snippet posts ``text/plain`` JSON (a CORS "simple"
+request, also what ``navigator.sendBeacon`` sends), so browsers need no preflight; a
+preflight is still answered for any origin an open study names.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
+from sqlmodel import Session, col, select
+
+from uxlab import recording
+from uxlab.db import get_session
+from uxlab.errors import PayloadTooLarge, UxlabError
+from uxlab.event_input import read_body
+from uxlab.models import Study, StudyVersion
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# The task bar's words, in the participant's language (participant pages use gettext).
+TASKBAR_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "region": "Study task",
+        "task": "Your task",
+        "done": "Done",
+        "give_up": "Give up",
+        "submit": "Send answer",
+        "cancel": "Back",
+        "answer": "Your answer",
+        "saving": "Saving…",
+        "ended": "Task finished. Taking you back…",
+        "time_up": "Time is up.",
+        "retry": "No connection. Trying again…",
+    },
+    "de": {
+        "region": "Studienaufgabe",
+        "task": "Ihre Aufgabe",
+        "done": "Fertig",
+        "give_up": "Aufgeben",
+        "submit": "Antwort senden",
+        "cancel": "Zurück",
+        "answer": "Ihre Antwort",
+        "saving": "Wird gespeichert…",
+        "ended": "Aufgabe beendet. Sie werden zurückgeleitet…",
+        "time_up": "Die Zeit ist um.",
+        "retry": "Keine Verbindung. Neuer Versuch…",
+    },
+    "ru": {
+        "region": "Задание исследования",
+        "task": "Ваше задание",
+        "done": "Готово",
+        "give_up": "Сдаться",
+        "submit": "Отправить ответ",
+        "cancel": "Назад",
+        "answer": "Ваш ответ",
+        "saving": "Сохраняем…",
+        "ended": "Задание завершено. Возвращаем вас…",
+        "time_up": "Время вышло.",
+        "retry": "Нет соединения. Пробуем снова…",
+    },
+}
+
+
+def _server_origins() -> tuple[str, ...]:
+    own = recording.origin_of(request.host_url)
+    public = current_app.config.get("PUBLIC_URL") or ""
+    return (own, recording.origin_of(public)) if public else (own,)
+
+
+def _limits() -> recording.Limits:
+    return recording.Limits.from_config(current_app.config)
+
+
+def _remember_cors(db: Session, token: str) -> None:
+    """Note the attempt's allowed origins so that after_request can answer CORS, errors included."""
+    try:
+        g.api_origins = recording.allowed_origins(recording.find_context(db, token), _server_origins())
+    except UxlabError:
+        g.api_origins = ()
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    origin = request.headers.get("Origin")
+    if origin and origin.rstrip("/").lower() in g.get("api_origins", ()):
+        response.headers["Access-Control-Allow-Origin"] = origin
+    response.vary.add("Origin")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/attempts/<token>")
+def attempt(token: str) -> ResponseReturnValue:
+    db = get_session()
+    _remember_cors(db, token)
+    body = recording.attempt_state(
+        db, token, request.headers.get("Origin"), server_origins=_server_origins(), limits=_limits()
+    )
+    return jsonify(**body, labels=TASKBAR_LABELS.get(body["language"], TASKBAR_LABELS["en"]))
+
+
+@bp.post("/events", provide_automatic_options=False)
+def events() -> ResponseReturnValue:
+    max_bytes = int(current_app.config["MAX_EVENT_BYTES"])
+    if (request.content_length or 0) > max_bytes:
+        raise PayloadTooLarge(f"the body has more than {max_bytes} bytes", field="(body)")
+    batch = read_body(request.stream.read(max_bytes + 1), max_bytes)
+    db = get_session()
+    _remember_cors(db, batch.token)
+    body = recording.record_events(
+        db, batch.token, batch.events, request.headers.get("Origin"),
+        server_origins=_server_origins(), limits=_limits(),
+    )  # fmt: skip
+    return jsonify(body)
+
+
+@bp.route("/events", methods=["OPTIONS"])
+def preflight() -> ResponseReturnValue:
+    origin = (request.headers.get("Origin") or "").rstrip("/").lower()
+    g.api_origins = (origin,) if origin and origin in _open_study_origins(get_session()) else ()
+    response = current_app.make_response(("", 204))
+    if g.api_origins:
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+    return response
+
+
+def _open_study_origins(db: Session) -> set[str]:
+    """Every origin some open study's current version names, plus this server's."""
+    rows = db.exec(
+        select(StudyVersion)
+        .join(Study, col(Study.id) == StudyVersion.study_id)
+        .where(col(Study.is_open).is_(True))
+        .order_by(col(StudyVersion.study_id), col(StudyVersion.number).desc())
+    ).all()
+    latest = {row.study_id: row for row in reversed(rows)}
+    servers = _server_origins()
+    origins = set(servers)
+    for version in latest.values():
+        origins.update(recording.scenario_of(version).site.allowed_origins(servers[0]))
+    return origins
