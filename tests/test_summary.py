@@ -118,6 +118,7 @@ def test_task_rows_split_outcomes_and_compute_sum(session: Session, tmp_path: Pa
     assert find.direct == sum(t.pages == seed.DIRECT_FIND for t in ok) == 3
     assert find.direct_share is not None and find.direct_share.estimate == pytest.approx(3 / 6)
     assert dict(find.failure_pages) == {"/contact": 1, "/support": 1}
+    assert find.times_s == tuple(sorted(t.time_s for t in ok))
     # SUM (Sauro & Kindlund 2005), averaged as percentages: completion, time vs 40 s, SEQ vs 5.5.
     times = np.array([t.time_s for t in ok])
     seqs = np.array([t.seq for t in tries])
@@ -229,7 +230,13 @@ def test_probe_uploads_give_page_speed(session: Session, tmp_path: Path) -> None
         "study": "cx",
         "build": {"commit": "abc1234"},
         "pages": [
-            {"path": "/", "profile": "desktop", "runs": runs, "representative_run": 2},
+            {
+                "path": "/",
+                "profile": "desktop",
+                "runs": runs,
+                "representative_run": 2,
+                "budgets": [{"metric": "score", "min": 0.8}],
+            },
             {
                 "path": "/support/helpdesk",
                 "profile": "mobile",
@@ -242,6 +249,7 @@ def test_probe_uploads_give_page_speed(session: Session, tmp_path: Path) -> None
     home = next(p for p in s.pages if p.page == "/")
     assert home.p75["lcp_ms"] == pytest.approx(np.percentile(lcp, 75))  # 2500 -> good (<= 2500 ms, web.dev)
     assert home.passes and home.status == "good"
+    assert home.history == (("abc1234", 0.9),) and home.score_budget == 0.8
     cwv = s.figure("cwv_pass_rate")
     assert (cwv.value, cwv.n) == (0.5, 2)
     assert any(f.kind == "slow_page" and f.subject == "/support/helpdesk mobile" for f in s.findings)

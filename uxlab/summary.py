@@ -32,7 +32,18 @@ from uxlab.metrics.results import Estimate
 from uxlab.summary_findings import findings
 from uxlab.summary_pages import page_speed, page_status_of
 from uxlab.summary_queries import StudyData
-from uxlab.summary_types import STAGES, CXSummary, Day, Figure, Filters, PageSpeed, Stage, TaskRow, Touchpoint
+from uxlab.summary_types import (
+    STAGES,
+    TIME_SAMPLE,
+    CXSummary,
+    Day,
+    Figure,
+    Filters,
+    PageSpeed,
+    Stage,
+    TaskRow,
+    Touchpoint,
+)
 
 POOR_SUCCESS, WATCH_SUCCESS = 0.5, metrics.AVERAGE_COMPLETION_RATE
 POOR_SEQ, WATCH_SEQ = 4.5, 5.5
@@ -105,12 +116,16 @@ def _task_row(data: StudyData, i: int, sel: np.ndarray, ends: dict[str, int], pa
         sum_pct, left_out = sum_result.score_pct, dict(sum_result.left_out)
     status, reasons = status_of(success, seq_est, page_status)
     top = sorted(ends.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    sample = (
+        ok_times if ok_times.size <= TIME_SAMPLE else np.quantile(ok_times, np.linspace(0, 1, TIME_SAMPLE))
+    )
+    sample_s = tuple(round(float(v), 3) for v in np.sort(sample))
     give_ups, timeouts, failures = (int(np.count_nonzero(outcome == code)) for code in (2, 3, 1))
     return TaskRow(
         info.key, info.prompt, info.stage, info.touchpoint, info.target_time_s, n, x, n_direct,
         give_ups, timeouts, failures,
         success, shares.direct if shares else None, shares.indirect if shares else None, time_est, seq_est,
-        sum_pct, left_out, tuple(top), page_status, status, reasons,
+        sum_pct, left_out, tuple(top), sample_s, page_status, status, reasons,
     )  # fmt: skip
 
 

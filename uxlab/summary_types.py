@@ -19,6 +19,7 @@ SCHEMA_VERSION = "uxlab-cx-summary/1"
 STAGES = ("awareness", "consideration", "purchase", "retention", "advocacy")
 DEVICE_CLASSES = ("desktop", "phone", "tablet")
 STATUSES = ("good", "watch", "poor", "no-data")
+TIME_SAMPLE = 200
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class TaskRow:
     sum_pct: float | None
     sum_left_out: dict[str, str]
     failure_pages: tuple[tuple[str, int], ...]
+    times_s: tuple[float, ...]  # successful times; at most TIME_SAMPLE evenly spaced quantiles
     page_status: str
     status: str
     reasons: tuple[str, ...]
@@ -154,6 +156,8 @@ class PageSpeed:
     ratings: dict[str, str]
     passes: bool
     status: str
+    history: tuple[tuple[str, float | None], ...] = ()  # (build label, score) of recent uploads
+    score_budget: float | None = None
 
 
 @dataclass(frozen=True)
@@ -216,6 +220,8 @@ class CXSummary:
         data["generated_at"] = self.generated_at.isoformat()
         for task in data["tasks"]:
             task["failure_pages"] = [{"page": p, "count": c} for p, c in task["failure_pages"]]
+        for page in data["pages"]:
+            page["history"] = [{"build": b, "score": v} for b, v in page["history"]]
         return {"schema": SCHEMA_VERSION, **data}
 
 
