@@ -1,31 +1,16 @@
-"""Attempts and their events: start an attempt, record tracker events, decide the outcome.
+"""Attempts and their events: start an attempt, store tracker events, end it, SEQ.
 
-Success is decided on the server from events (DESIGN.md, "Success detection"):
-``url`` a page view whose path relative to the site base matches; ``click`` a click whose
-reported ``selectors`` include the criterion's selector; ``answer`` an answer event that
-``matches_answer``; ``self_report`` a "done" event. "Done" (or a wrong answer) without
-success ends the attempt as ``failure``; "Give up" as ``give_up``; the time limit as
-``timeout`` (sent by the tracker, or decided here when an attempt past its limit plus
-CLOCK_TOLERANCE_S is next touched).
-
-Time on task runs from Start (``Attempt.started_at``) to the ending event. The client's
-time (the event's ``t``, ms since Start) is used when it agrees with the server's receive
-time since ``started_at`` within CLOCK_TOLERANCE_S; otherwise the client's value is
-rejected and the server's used. A timeout counts the whole time limit.
-
-Direct success (``Attempt.direct``): a success whose page views never return to a page
-already seen (no back-tracking or loops, query strings ignored) and number no more than
-the ideal path needs: the start page plus one per ``click``/``goto`` step (less the final
-click of a ``click`` task, which succeeds before any page view follows). False for
-attempts that did not succeed; None for a success on a task without an ideal path.
+The events API (``uxlab/web/api.py``) calls ``attempt_state`` and ``record_events``; the
+participant pages call ``start_attempt``, ``end_attempt`` and ``record_seq``. How an
+event decides the outcome, time on task and direct success is in ``uxlab.outcomes``.
+Every function that changes data commits its own unit of work.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,49 +20,20 @@ from sqlmodel import Session, col, func, select
 from uxlab.errors import BadRequest, Conflict, Forbidden, Gone, NotFound, TooManyRequests
 from uxlab.event_input import EventIn, parse_events, strip_url
 from uxlab.models import Attempt, Event, ParticipantSession, Study, StudyVersion, Task, utcnow
-from uxlab.scenarios import Scenario, TaskSpec
+from uxlab.outcomes import (
+    OUTCOMES,
+    AttemptContext,
+    Limits,
+    apply_event,
+    expire,
+    finish,
+    seconds_between,
+    utc,
+)
+from uxlab.scenarios import Scenario
 
-OUTCOMES = ("success", "failure", "give_up", "timeout")
 _SCENARIOS: dict[str, Scenario] = {}
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The recording settings (MAX_EVENTS_PER_MINUTE, CLOCK_TOLERANCE_S)."""
-
-    max_events_per_minute: int = 600
-    clock_tolerance_s: float = 5.0
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Limits:
-        return cls(int(config["MAX_EVENTS_PER_MINUTE"]), float(config["CLOCK_TOLERANCE_S"]))
-
-
-@dataclass
-class AttemptContext:
-    """An attempt with everything needed to judge it."""
-
-    attempt: Attempt
-    task: Task
-    session: ParticipantSession
-    study: Study
-    scenario: Scenario
-    spec: TaskSpec
-
-    @property
-    def next_url(self) -> str:
-        """The SEQ page that follows this task: ``/s/<slug>/task/<n>/seq`` (n is 1-based)."""
-        number = self.session.task_order.index(self.task.key) + 1
-        return f"/s/{self.scenario.slug}/task/{number}/seq"
-
-
-def _utc(moment: datetime) -> datetime:
-    """Return ``moment`` as an aware UTC datetime (naive values are taken to be UTC)."""
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def seconds_between(start: datetime, end: datetime) -> float:
-    return (_utc(end) - _utc(start)).total_seconds()
+DEFAULT_LIMITS = Limits()
 
 
 def origin_of(url: str) -> str:
@@ -187,15 +143,15 @@ def attempt_state(
     origin: str | None,
     *,
     server_origins: Iterable[str] = (),
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Return the tracker's view of an attempt; ends it as timeout when it is overdue."""
-    now = _utc(now or utcnow())
+    now = utc(now or utcnow())
     ctx = find_context(db, token, lock=True)
     check_origin(ctx, origin, server_origins)
     _check_open(ctx)
-    if _expire(ctx, now, limits):
+    if expire(ctx, now, limits):
         db.commit()
     return state(ctx, now)
 
@@ -207,7 +163,7 @@ def record_events(
     origin: str | None,
     *,
     server_origins: Iterable[str] = (),
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Validate, store (once per client id) and judge a batch of tracker events.
@@ -219,12 +175,12 @@ def record_events(
     batch = parse_events(list(events))
     servers = tuple(server_origins)
     try:
-        return _record(db, token, batch, origin, servers, limits, _utc(now or utcnow()))
+        return _record(db, token, batch, origin, servers, limits, utc(now or utcnow()))
     except IntegrityError:
         # A concurrent request (a beacon and a retry) stored some of the same ids first.
         db.rollback()
     try:
-        return _record(db, token, batch, origin, servers, limits, _utc(now or utcnow()))
+        return _record(db, token, batch, origin, servers, limits, utc(now or utcnow()))
     except IntegrityError as error:
         db.rollback()
         raise Conflict("the events were stored concurrently; send them again") from error
@@ -253,15 +209,15 @@ def _record(
         for event in fresh:
             db.add(_stored_event(ctx, event, now))
             if ctx.attempt.ended_at is None:
-                _apply(ctx, event, now, limits)
-        _expire(ctx, now, limits)
+                apply_event(ctx, event, now, limits)
+        expire(ctx, now, limits)
         db.add(ctx.attempt)
         db.commit()
     return {"accepted": ids, **_ending(ctx)}
 
 
 def _check_rate(db: Session, ctx: AttemptContext, count: int, now: datetime, limits: Limits) -> None:
-    since = _utc(now) - timedelta(seconds=60)
+    since = utc(now) - timedelta(seconds=60)
     recent = db.exec(
         select(func.count())
         .select_from(Event)
@@ -290,73 +246,6 @@ def _stored_event(ctx: AttemptContext, event: EventIn, now: datetime) -> Event:
     )
 
 
-def elapsed_s(ctx: AttemptContext, client_ms: float | None, now: datetime, tolerance_s: float) -> float:
-    """Return the client's time since Start if it agrees with the server's within the tolerance."""
-    server_s = seconds_between(ctx.attempt.started_at, now)
-    if client_ms is not None and abs(client_ms / 1000 - server_s) <= tolerance_s:
-        return client_ms / 1000
-    return max(server_s, 0.0)
-
-
-def _apply(ctx: AttemptContext, event: EventIn, now: datetime, limits: Limits) -> None:
-    """Update the attempt with one new event and end it when the event decides the outcome."""
-    attempt, criterion = ctx.attempt, ctx.spec.success
-    took_s = elapsed_s(ctx, event.t_ms, now, limits.clock_tolerance_s)
-    if took_s > ctx.spec.time_limit_s:
-        _finish(ctx, "timeout", ctx.spec.time_limit_s, now)
-        return
-    outcome: str | None = None
-    if event.type == "pageview":
-        url = strip_url(event.url)
-        relative = ctx.scenario.site.relative_path(url)
-        attempt.path = [*attempt.path, relative if relative is not None else url]
-        outcome = "success" if relative is not None and criterion.matches_path(relative) else None
-    elif event.type == "click":
-        attempt.click_count += 1
-        outcome = "success" if criterion.matches_click(event.selectors) else None
-    elif event.type in ("answer", "done"):
-        if event.type == "answer":
-            attempt.answer = event.answer
-        success = (
-            criterion.matches_answer(event.answer)
-            if criterion.kind == "answer"
-            else criterion.kind == "self_report"
-        )
-        outcome = "success" if success else "failure"
-    else:  # give_up, timeout
-        outcome = event.type
-    if outcome is not None:
-        _finish(ctx, outcome, ctx.spec.time_limit_s if outcome == "timeout" else took_s, now)
-
-
-def _expire(ctx: AttemptContext, now: datetime, limits: Limits) -> bool:
-    """End a running attempt past its time limit plus the clock tolerance as timeout."""
-    overdue = seconds_between(ctx.attempt.started_at, now) > ctx.spec.time_limit_s + limits.clock_tolerance_s
-    if ctx.attempt.ended_at is None and overdue:
-        _finish(ctx, "timeout", ctx.spec.time_limit_s, now)
-        return True
-    return False
-
-
-def is_direct(path: list[str], spec: TaskSpec) -> bool | None:
-    """Apply the direct-success rule of the module docstring to a successful attempt's path."""
-    if not spec.ideal_path:
-        return None
-    pages = [(p.split("?", 1)[0].rstrip("/") or "/") for p in path]
-    steps = sum(1 for step in spec.ideal_path if step.action in ("click", "goto"))
-    if spec.success.kind == "click" and spec.ideal_path[-1].action == "click":
-        steps -= 1  # the final click is the success itself: no page view follows before it
-    return len(set(pages)) == len(pages) and len(pages) <= steps + 1
-
-
-def _finish(ctx: AttemptContext, outcome: str, time_on_task_s: float, now: datetime) -> None:
-    attempt = ctx.attempt
-    attempt.outcome = outcome
-    attempt.ended_at = now
-    attempt.time_on_task_s = round(time_on_task_s, 3)
-    attempt.direct = is_direct(attempt.path, ctx.spec) if outcome == "success" else False
-
-
 def end_attempt(
     db: Session,
     attempt: Attempt,
@@ -370,14 +259,14 @@ def end_attempt(
         raise BadRequest(f"outcome: expected one of {', '.join(OUTCOMES)}, got {outcome!r}", field="outcome")
     if attempt.ended_at is not None:
         return False
-    now = _utc(now or utcnow())
+    now = utc(now or utcnow())
     ctx = context(db, attempt)
     limit_s = ctx.spec.time_limit_s
     if time_on_task_s is None:
         time_on_task_s = (
             limit_s if outcome == "timeout" else min(seconds_between(attempt.started_at, now), limit_s)
         )
-    _finish(ctx, outcome, time_on_task_s, now)
+    finish(ctx, outcome, time_on_task_s, now)
     db.add(attempt)
     db.commit()
     return True
