@@ -16,7 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from uxlab.metrics import compare, questionnaires, rates, single_usability, summary_arrays, sus, times
+from uxlab.metrics import (
+    compare,
+    pagespeed,
+    questionnaires,
+    rates,
+    single_usability,
+    summary_arrays,
+    sus,
+    times,
+)
 
 METRICS_VERSION = "1.0"
 
@@ -86,6 +95,19 @@ METRICS: list[Metric] = [
     # Vectorized per-task summary (summary_arrays.py)
     Metric("task_summaries", summary_arrays.summarize_tasks, "per-task arrays", "as the metrics above"),
     # --- page speed (uxlab.metrics.pagespeed): its owner appends Metric(...) rows here ---
+    Metric("cwv_rating", pagespeed.cwv_rating, "good / needs-improvement / poor", "web.dev Core Web Vitals"),
+    Metric("cwv_p75", pagespeed.assess_p75, "metric's unit at p75", "web.dev (75th percentile per device)"),
+    Metric("cls", pagespeed.cls_from_shifts, "unitless", "web.dev Evolving CLS (session windows)"),
+    Metric("tbt_ms", pagespeed.tbt_from_long_tasks, "ms", "web.dev Total Blocking Time"),
+    Metric(
+        "lighthouse_metric_score",
+        pagespeed.lighthouse_metric_score,
+        "score 0..1",
+        "Lighthouse 13 shared/statistics.js, shared/util.js",
+    ),
+    Metric("performance_score", pagespeed.performance_score, "score 0..1", "Lighthouse 13 core/scoring.js"),
+    Metric("representative_run", pagespeed.representative_run, "run index", "Lighthouse 13 median-run.js"),
+    Metric("budget_aggregate", pagespeed.aggregate, "metric's unit", "Lighthouse CI assertions"),
 ]
 
 
