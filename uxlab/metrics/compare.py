@@ -196,7 +196,7 @@ def sample_size_two_proportions(
 
     n = [z_(a/2) sqrt(2 P Q) + z_b sqrt(p1 q1 + p2 q2)]^2 / (p1 - p2)^2, P = mean rate,
     rounded up (Fleiss, Levin & Paik 2003, *Statistical Methods for Rates and
-    Proportions* 3rd ed., eq. 4.14, without continuity correction).
+    Proportions* 3rd ed., ch. 4, the formula without continuity correction).
     """
     for name, value in (("rate_a", rate_a), ("rate_b", rate_b)):
         if not isinstance(value, int | float) or not 0 < value < 1:

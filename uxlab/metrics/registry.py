@@ -90,7 +90,7 @@ METRICS: list[Metric] = [
         "sample_size_two_proportions",
         compare.sample_size_two_proportions,
         "participants per group",
-        "Fleiss, Levin & Paik 2003, eq. 4.14",
+        "Fleiss, Levin & Paik 2003, ch. 4",
     ),
     # Vectorized per-task summary (summary_arrays.py)
     Metric("task_summaries", summary_arrays.summarize_tasks, "per-task arrays", "as the metrics above"),
