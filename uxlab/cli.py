@@ -181,7 +181,8 @@ def demo(host: str, port: int, scenario_dir: Path | None) -> None:
         click.echo(f"  Participant link:  {url}")
     click.echo(f"  Researcher login:  {setup.login_url}")
     if setup.email:
-        click.echo(f"    email {setup.email}, password {setup.password} (new on every `uxlab demo`)")
+        click.echo(f"    email:     {setup.email}")
+        click.echo(f"    password:  {setup.password}   (a new one on every `uxlab demo`)")
     else:
         click.echo("    sign in with your researcher account (`uxlab users create EMAIL` makes one)")
     app.run(host=host, port=port)
