@@ -168,3 +168,12 @@ def test_cli_opens_and_closes_studies(app: Flask, tmp_path: Path) -> None:
     unknown = CliRunner().invoke(cli, ["studies", "close", "nope"], env=env)
     assert unknown.exit_code == 1
     assert "uxlab: no study 'nope'" in unknown.output
+
+
+def test_session_cookie_flags(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, PUBLIC_URL="https://ux.example.org")
+    _seeded(app, tmp_path)
+    response = app.test_client().post("/login", data={"email": EMAIL, "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+    app.extensions["uxlab.engine"].dispose()

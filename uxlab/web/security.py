@@ -34,6 +34,8 @@ def init_app(app: Flask) -> None:
     """Bind a CSRFProtect to this app (kept in ``app.extensions["csrf"]``) and set cookie defaults."""
     if app.config.get("SESSION_COOKIE_SAMESITE") is None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    if str(app.config.get("PUBLIC_URL", "")).startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
     # Our own hook decides what is exempt, so Flask-WTF's default check stays off.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     CSRFProtect().init_app(app)
