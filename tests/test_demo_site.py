@@ -130,3 +130,10 @@ def test_ideal_paths_work_and_pages_pass_axe_on_a_phone(live_server: Any, browse
     finally:
         context.close()
     assert api_calls == []  # the tracker stays inert on pages not opened from a study
+
+
+def test_tracker_snippet_is_at_most_4_kb_gzipped() -> None:
+    import gzip
+
+    snippet = (ROOT / "uxlab" / "static" / "tracker.js").read_bytes()
+    assert len(gzip.compress(snippet, compresslevel=9)) <= 4096

@@ -72,11 +72,12 @@
   }
 
   function refresh() {
+    var sent = clock();
     fetch(api("attempts/" + encodeURIComponent(st.token)), { credentials: "omit" }).then(function (r) {
       return r.ok ? r.json() : Promise.reject(r.status);
     }).then(function (j) {
       if (j.ended) return finish(j.next);
-      if (!st.t0) st.t0 = loadedAt - j.elapsed_ms;
+      if (!st.t0) st.t0 = (sent + clock()) / 2 - j.elapsed_ms; // Start, on this tab's clock
       st.info = { prompt: j.prompt, kind: j.criterion, question: j.question, watch: j.watch, limit: j.time_limit_s * 1000, labels: j.labels, lang: j.language };
       save();
       start();

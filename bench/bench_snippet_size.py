@@ -1,0 +1,57 @@
+"""Benchmark: the tracker snippet's size as sites download it (gzip), against the 4 KB budget.
+
+Prints the raw size, the gzipped size at level 9 (what a static file server with
+pre-compression sends) and at level 6 (the usual on-the-fly default). Exit status 1 when
+the gzipped size is over 4096 bytes. ``--record`` writes the figure to bench/RESULTS.md
+(replacing this benchmark's earlier line).
+
+    .venv/bin/python bench/bench_snippet_size.py [--record]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gzip
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SNIPPET = ROOT / "uxlab" / "static" / "tracker.js"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+HEADER = "# Benchmark results\n\n| date | benchmark | figure | command |\n|---|---|---|---|\n"
+BENCHMARK = "tracker snippet size (gzip)"
+BUDGET_BYTES = 4096
+
+
+def record(figure: str, command: str) -> None:
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else HEADER
+    row = f"| {datetime.date.today().isoformat()} | {BENCHMARK} | {figure} | `{command}` |"
+    lines = text.rstrip("\n").split("\n")
+    mine = [i for i, line in enumerate(lines) if f"| {BENCHMARK} |" in line]
+    if mine:
+        lines[mine[0]] = row
+    else:
+        lines.append(row)
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--record", action="store_true", help="write the figure to bench/RESULTS.md")
+    args = parser.parse_args()
+    raw = SNIPPET.read_bytes()
+    best = len(gzip.compress(raw, compresslevel=9, mtime=0))
+    usual = len(gzip.compress(raw, compresslevel=6, mtime=0))
+    print(f"{SNIPPET.relative_to(ROOT)}: {len(raw):,} bytes raw")
+    print(f"gzip -9: {best:,} bytes   gzip -6: {usual:,} bytes   budget: {BUDGET_BYTES:,} bytes")
+    verdict = "within" if max(best, usual) <= BUDGET_BYTES else "OVER"
+    print(f"{verdict} budget ({BUDGET_BYTES - max(best, usual):+,} bytes to spare)")
+    if args.record:
+        figure = f"{best:,} B gzip -9 ({usual:,} B gzip -6; {len(raw):,} B raw); budget 4,096 B"
+        record(figure, ".venv/bin/python bench/bench_snippet_size.py")
+    return 0 if verdict == "within" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
