@@ -9,6 +9,8 @@
 - ``/busy``: a 300 ms busy loop in a task after first paint (TBT = 300 - 50 = 250 ms).
 - ``/heavy``: 200 kB of text plus three 50 kB scripts (slows down under throttling).
 - ``/error``: HTTP 500.
+- ``/host`` and ``/host-snippet``: the same small article page, the second with the
+  tracker snippet ``<script src="/static/tracker.js" defer>`` (bench/bench_snippet_cost.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 SHIFT_CLS = (470 + 135) * 1350 / (1350 * 940) * (135 / 1350)
 
@@ -41,6 +44,11 @@ def _png(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
+TRACKER = Path(__file__).resolve().parents[2] / "uxlab" / "static" / "tracker.js"
+HOST = (
+    f"<!doctype html><html lang=en><title>host</title>{STYLE}{{snippet}}<header><h1>Acme</h1></header>"
+    "<main><h2>Article</h2>" + "<p>Some text of the host page, a paragraph long.</p>" * 40 + "</main>"
+)
 IMAGE = _png(100, 60)  # shown at 1000x600: 18 kB / 600,000 px = 0.24 bits per pixel
 PAGES = {
     "/fast": f"<!doctype html><title>fast</title>{STYLE}<h1>Fast page</h1><p>Hello.</p>",
@@ -60,6 +68,8 @@ PAGES = {
         "<script>requestAnimationFrame(() => setTimeout(() => {"
         "const end = performance.now() + 300; while (performance.now() < end) {} }, 0));</script>"
     ),
+    "/host": HOST.replace("{snippet}", ""),
+    "/host-snippet": HOST.replace("{snippet}", '<script src="/static/tracker.js" defer></script>'),
     "/heavy": (
         f"<!doctype html><title>heavy</title>{STYLE}<h1>Heavy page</h1>"
         + "".join(f'<script src="/script{i}.js"></script>' for i in range(3))
@@ -77,6 +87,8 @@ class _Handler(BaseHTTPRequestHandler):
             delay = float(query.split("delay=", 1)[1]) if "delay=" in query else 0.0
             time.sleep(delay / 1000)
             self._send(200, IMAGE, "image/png")
+        elif path == "/static/tracker.js":
+            self._send(200, TRACKER.read_bytes(), "text/javascript")
         elif path.startswith("/script"):
             self._send(200, b"window.x = '" + b"a" * 50_000 + b"';", "text/javascript")
         elif path in PAGES:

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import jsonschema
 import pytest
 from click.testing import CliRunner
+from junitparser import JUnitXml
 from sites import SHIFT_CLS
 
 from uxlab.cli import cli
 from uxlab.errors import ProbeError
 from uxlab.probe.measure import measure
+from uxlab.probe.runner import CONCURRENCY_NOTE
 from uxlab.scenarios import BUILTIN_PROFILES
 
 pytestmark = pytest.mark.browser
 DESKTOP = BUILTIN_PROFILES["desktop"]
 MOBILE = BUILTIN_PROFILES["mobile"]
+SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "schemas" / "probe-report-v1.schema.json"
 
 
 def test_held_back_image_sets_lcp(probe_browser, test_site) -> None:  # type: ignore[no-untyped-def]
@@ -59,3 +66,26 @@ def test_cli_exits_2_with_one_line(where: str, test_site: str, closed_port_url: 
     assert lines[-1].startswith("uxlab: ")
     assert "Traceback" not in result.output
     assert ("HTTP 500" if where == "error page" else "is the site running") in lines[-1]
+
+
+def test_cli_concurrency_json_validates_and_notes_disturbance(test_site: str, tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    args = ["probe", "--url", test_site + "/fast", "--url", test_site + "/busy", "--runs", "1"]
+    args += [
+        "--profile",
+        "desktop",
+        "--concurrency",
+        "2",
+        "--json",
+        str(out),
+        "--junit",
+        str(tmp_path / "r.xml"),
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(report, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert CONCURRENCY_NOTE in report["notes"]
+    assert [p["path"] for p in report["pages"]] == [test_site + "/fast", test_site + "/busy"]
+    assert report["pages"][1]["metrics"]["tbt_ms"] > 150
+    assert JUnitXml.fromfile(str(tmp_path / "r.xml")).tests == 0  # no budgets, no tasks

@@ -186,9 +186,12 @@ def tokens_create(study: str, label: str) -> None:
     from uxlab.db import get_session
     from uxlab.probe.store import create_token
 
+    app = create_app()
     try:
-        with create_app().app_context():
+        with app.app_context():
             secret = create_token(get_session(), study, label)
     except UxlabError as error:
         _fail(error)
+    finally:
+        app.extensions["uxlab.engine"].dispose()
     click.echo(secret)

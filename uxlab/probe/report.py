@@ -55,7 +55,7 @@ def _summary_line(report: dict[str, Any]) -> str:
 
 
 def format_table(report: dict[str, Any]) -> str:
-    """Return the readable terminal report: a metrics table, then budgets, tasks, notes."""
+    """Return the readable terminal report: a metrics table, failed budgets, tasks, notes."""
     rows = _rows(report)
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = (
@@ -68,8 +68,14 @@ def format_table(report: dict[str, Any]) -> str:
         if report["pages"]
         else []
     )
+    passed = 0
     for page in report["pages"]:
-        lines += [f"{page['path']} {page['profile']}: {_budget_text(b)}" for b in page["budgets"]]
+        passed += sum(1 for b in page["budgets"] if b["passed"])
+        lines += [
+            f"{page['path']} {page['profile']}: {_budget_text(b)}" for b in page["budgets"] if not b["passed"]
+        ]
+    if passed:
+        lines.append(f"{passed} budgets passed")
     lines += [_task_line(t) for t in report["tasks"]]
     lines += [f"note: {n}" for n in report["notes"]]
     lines.append(_summary_line(report))

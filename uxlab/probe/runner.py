@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -204,13 +204,3 @@ def finish_report(
             "exit_code": 1 if errors or tasks_failed else 0,
         },
     }
-
-
-@dataclass
-class Progress:
-    """A progress callback that keeps the last line (for the live terminal line)."""
-
-    lines: list[str] = field(default_factory=list)
-
-    def __call__(self, done: int, total: int, label: str) -> None:
-        self.lines.append(f"[{done}/{total}] {label}")

@@ -1,0 +1,127 @@
+"""uxlab probes vs Lighthouse 13 over the same five local pages, same Chromium, desktop, no throttling.
+
+Prints wall time per page load for each tool (equal run counts) and the agreement of median
+FCP, LCP, TTFB (within 20% or 50 ms, whichever is larger) and CLS (within 0.02), then
+records the figures as a line in bench/RESULTS.md.
+
+Set-up once (the folder is gitignored):
+    mkdir -p bench/lighthouse && cd bench/lighthouse && npm install lighthouse@13
+Run:
+    .venv/bin/python bench/bench_probe.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "probe"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from results_md import record  # noqa: E402
+from sites import serve_test_site  # noqa: E402
+
+from uxlab.config import chromium_path  # noqa: E402
+from uxlab.probe.browser import CHROMIUM_ARGS, open_browser  # noqa: E402
+from uxlab.probe.runner import PageTarget, Plan, execute  # noqa: E402
+from uxlab.scenarios import BUILTIN_PROFILES  # noqa: E402
+
+PAGES = ["/fast", "/slow-image", "/shift", "/busy", "/heavy"]
+LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
+METRICS = {"fcp_ms": "firstContentfulPaint", "lcp_ms": "largestContentfulPaint", "ttfb_ms": "timeToFirstByte"}
+
+
+def run_uxlab(base: str, runs: int) -> tuple[float, dict[str, dict[str, float]]]:
+    """Return (seconds per page load including browser start, median metrics per page)."""
+    plan = Plan(
+        pages=tuple(PageTarget(p, base + p) for p in PAGES),
+        profiles=(BUILTIN_PROFILES["desktop"],),
+        runs=runs,
+    )
+
+    async def go() -> dict:  # type: ignore[type-arg]
+        async with open_browser() as browser:
+            return await execute(browser, plan)
+
+    started = time.perf_counter()
+    report = asyncio.run(go())
+    per_load = (time.perf_counter() - started) / (len(PAGES) * runs)
+    medians = {
+        page["path"]: {m: statistics.median(r["metrics"][m] for r in page["runs"]) for m in (*METRICS, "cls")}
+        for page in report["pages"]
+    }
+    return per_load, medians
+
+
+def run_lighthouse(base: str, runs: int) -> tuple[float, dict[str, dict[str, float]]]:
+    """Run the Lighthouse 13 CLI ``runs`` times per page; return (seconds per load, medians)."""
+    if not LIGHTHOUSE.exists():
+        sys.exit(f"Lighthouse is not installed: see the set-up in {__file__}")
+    env = {**os.environ, "CHROME_PATH": chromium_path() or ""}
+    flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
+    values: dict[str, list[dict[str, float]]] = {p: [] for p in PAGES}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "lh.json"
+        for page in PAGES:
+            for _ in range(runs):
+                cmd = ["node", str(LIGHTHOUSE), base + page, "--throttling-method=provided"]
+                cmd += ["--preset=desktop", "--only-categories=performance", "--output=json"]
+                cmd += [f"--output-path={out}", "--quiet", f"--chrome-flags={flags}"]
+                subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=180)
+                lhr = json.loads(out.read_text(encoding="utf-8"))
+                items = lhr["audits"]["metrics"]["details"]["items"][0]
+                row = {m: float(items[key]) for m, key in METRICS.items()}
+                row["cls"] = float(lhr["audits"]["cumulative-layout-shift"]["numericValue"])
+                values[page].append(row)
+    per_load = (time.perf_counter() - started) / (len(PAGES) * runs)
+    medians = {
+        p: {m: statistics.median(r[m] for r in rows) for m in (*METRICS, "cls")} for p, rows in values.items()
+    }
+    return per_load, medians
+
+
+def agrees(metric: str, ours: float, theirs: float) -> bool:
+    """The issue's agreement rule: CLS within 0.02; times within 20% or 50 ms, whichever is larger."""
+    if metric == "cls":
+        return abs(ours - theirs) <= 0.02
+    return abs(ours - theirs) <= max(0.2 * theirs, 50.0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with serve_test_site() as base:
+        ux_s, ux = run_uxlab(base, args.runs)
+        lh_s, lh = run_lighthouse(base, args.runs)
+    print(f"{'page':12} {'metric':8} {'uxlab':>9} {'LH 13':>9}  agree")
+    checks = []
+    for page in PAGES:
+        for metric in (*METRICS, "cls"):
+            ok = agrees(metric, ux[page][metric], lh[page][metric])
+            checks.append(ok)
+            verdict = "yes" if ok else "NO"
+            print(f"{page:12} {metric:8} {ux[page][metric]:9.3f} {lh[page][metric]:9.3f}  {verdict}")
+    speedup = lh_s / ux_s
+    print(f"wall time per page load: uxlab {ux_s:.2f} s, Lighthouse 13 {lh_s:.2f} s ({speedup:.0f}x)")
+    print(f"agreement: {sum(checks)}/{len(checks)} medians within tolerance")
+    figure = (
+        f"{len(PAGES)} pages x {args.runs} runs, desktop, unthrottled: uxlab {ux_s:.2f} s/load vs "
+        f"Lighthouse 13 {lh_s:.2f} s/load ({speedup:.0f}x faster); median FCP/LCP/TTFB/CLS agree "
+        f"{sum(checks)}/{len(checks)}"
+    )
+    record("probe vs Lighthouse 13", figure, f".venv/bin/python bench/bench_probe.py --runs {args.runs}")
+
+
+if __name__ == "__main__":
+    main()
