@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from sqlalchemy import func
+from sqlalchemy import RowMapping, Select, func, literal
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from uxlab.errors import BadRequest, NotFound
@@ -73,42 +74,55 @@ def _study_id(db: Session, slug: str) -> int:
     return study.id
 
 
-def _attempt_row(slug: str, attempt: Attempt, ps: ParticipantSession, number: int, task: Task) -> Row:
-    return {
-        "study": slug,
-        "version": number,
-        "participant": ps.public_id,
-        "device": ps.device_class,
-        "language": ps.language,
-        "task": task.key,
-        "task_position": task.position,
-        "stage": task.stage,
-        "outcome": attempt.outcome,
-        "started_at": _iso(attempt.started_at),
-        "ended_at": _iso(attempt.ended_at),
-        "time_on_task_s": attempt.time_on_task_s,
-        "click_count": attempt.click_count,
-        "path": list(attempt.path or []),
-        "direct": attempt.direct,
-        "answer": attempt.answer,
-        "seq": attempt.seq,
-    }
+def _stream(db: Session, query: Select[Any]) -> Iterator[RowMapping]:
+    """Run a Core query on the session's connection, fetching BATCH_ROWS rows at a time."""
+    result = db.connection().execute(query.execution_options(yield_per=BATCH_ROWS))
+    yield from result.mappings()
+
+
+def _session_columns(slug: str) -> list[Any]:
+    return [
+        literal(slug).label("study"),
+        col(StudyVersion.number).label("version"),
+        col(ParticipantSession.public_id).label("participant"),
+        col(ParticipantSession.device_class).label("device"),
+        col(ParticipantSession.language).label("language"),
+    ]
 
 
 def iter_attempt_rows(db: Session, slug: str, *, offset: int = 0, limit: int | None = None) -> Iterator[Row]:
     """Yield one row per attempt of the study (all versions), in participant and start order."""
     query = (
-        select(Attempt, ParticipantSession, StudyVersion.number, Task)
-        .join(ParticipantSession, col(Attempt.session_id) == col(ParticipantSession.id))
+        sa_select(
+            *_session_columns(slug),
+            col(Task.key).label("task"),
+            col(Task.position).label("task_position"),
+            col(Task.stage).label("stage"),
+            col(Attempt.outcome),
+            col(Attempt.started_at),
+            col(Attempt.ended_at),
+            col(Attempt.time_on_task_s),
+            col(Attempt.click_count),
+            col(Attempt.path),
+            col(Attempt.direct),
+            col(Attempt.answer),
+            col(Attempt.seq),
+        )
+        .join_from(Attempt, ParticipantSession, col(Attempt.session_id) == col(ParticipantSession.id))
         .join(StudyVersion, col(ParticipantSession.study_version_id) == col(StudyVersion.id))
         .join(Task, col(Attempt.task_id) == col(Task.id))
-        .where(StudyVersion.study_id == _study_id(db, slug))
+        .where(col(StudyVersion.study_id) == _study_id(db, slug))
         .order_by(col(ParticipantSession.started_at), col(ParticipantSession.id), col(Attempt.id))
         .offset(offset)
         .limit(limit)
     )
-    for attempt, ps, number, task in db.exec(query.execution_options(yield_per=BATCH_ROWS)):
-        yield _attempt_row(slug, attempt, ps, number, task)
+    for row in _stream(db, query):
+        yield {
+            **row,
+            "started_at": _iso(row["started_at"]),
+            "ended_at": _iso(row["ended_at"]),
+            "path": list(row["path"] or []),
+        }
 
 
 def count_attempts(db: Session, slug: str) -> int:
@@ -124,10 +138,18 @@ def count_attempts(db: Session, slug: str) -> int:
 def iter_response_rows(db: Session, slug: str) -> Iterator[Row]:
     """Yield one row per questionnaire answer of the study (all versions)."""
     query = (
-        select(Response, ParticipantSession, StudyVersion.number)
-        .join(ParticipantSession, col(Response.session_id) == col(ParticipantSession.id))
+        sa_select(
+            *_session_columns(slug),
+            col(Response.questionnaire),
+            col(Response.item),
+            col(Response.value),
+            col(Response.text),
+            col(Response.scale_version),
+            col(Response.created_at).label("answered_at"),
+        )
+        .join_from(Response, ParticipantSession, col(Response.session_id) == col(ParticipantSession.id))
         .join(StudyVersion, col(ParticipantSession.study_version_id) == col(StudyVersion.id))
-        .where(StudyVersion.study_id == _study_id(db, slug))
+        .where(col(StudyVersion.study_id) == _study_id(db, slug))
         .order_by(
             col(ParticipantSession.started_at),
             col(ParticipantSession.id),
@@ -135,20 +157,8 @@ def iter_response_rows(db: Session, slug: str) -> Iterator[Row]:
             col(Response.item),
         )
     )
-    for response, ps, number in db.exec(query.execution_options(yield_per=BATCH_ROWS)):
-        yield {
-            "study": slug,
-            "version": number,
-            "participant": ps.public_id,
-            "device": ps.device_class,
-            "language": ps.language,
-            "questionnaire": response.questionnaire,
-            "item": response.item,
-            "value": response.value,
-            "text": response.text,
-            "scale_version": response.scale_version,
-            "answered_at": _iso(response.created_at),
-        }
+    for row in _stream(db, query):
+        yield {**row, "answered_at": _iso(row["answered_at"])}
 
 
 def _csv_cell(value: Any) -> Any:
