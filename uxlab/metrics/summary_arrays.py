@@ -85,8 +85,7 @@ class _Checked:
     size: int
     ok_task: np.ndarray
     ok_time_s: np.ndarray
-    seq_task: np.ndarray
-    seq: np.ndarray
+    seq_codes: np.ndarray
 
 
 def _check(task: Any, outcome: Any, time_s: Any, seq: Any, n_tasks: int | None) -> _Checked:
@@ -112,13 +111,14 @@ def _check(task: Any, outcome: Any, time_s: Any, seq: Any, n_tasks: int | None) 
         if not np.all(np.isfinite(ok_times)):
             raise MetricInputError("time_s: every successful attempt needs a finite time", field="time_s")
         raise MetricInputError("time_s: times of successful attempts must be positive", field="time_s")
-    answered = ~np.isnan(sq)
-    seq_values = sq[answered]
-    if seq_values.size and (
-        seq_values.min() < 1 or seq_values.max() > 7 or np.any(seq_values != np.floor(seq_values))
-    ):
+    missing = np.isnan(sq)
+    codes = np.where(missing, 0.0, sq)  # code 0 = not answered
+    if codes.min() < 0 or codes.max() > 7:
+        raise MetricInputError("seq: ratings must be 1..7 (NaN = not answered)", field="seq")
+    ints = codes.astype(np.int64)
+    if np.any(ints != codes) or np.count_nonzero(ints) != t.size - np.count_nonzero(missing):
         raise MetricInputError("seq: ratings must be whole numbers 1..7 (NaN = not answered)", field="seq")
-    return _Checked(t, ok, size, t[ok], ok_times, t[answered], seq_values)
+    return _Checked(t, ok, size, t[ok], ok_times, ints)
 
 
 def _t_half(sd: np.ndarray, n: np.ndarray, confidence: float) -> np.ndarray:
@@ -137,6 +137,22 @@ def _group_mean_sd(groups: np.ndarray, x: np.ndarray, size: int) -> tuple[np.nda
     return n, mean, sd
 
 
+def _rating_mean_sd(task: np.ndarray, codes: np.ndarray, size: int) -> tuple[np.ndarray, ...]:
+    """Per-task n, mean and sd of 1..7 ratings from one histogram (code 0 = not answered).
+
+    Integer sums keep the variance exact: s^2 = (n sum(r^2) - sum(r)^2) / (n (n - 1)).
+    """
+    hist = np.bincount(task * 8 + codes, minlength=size * 8).reshape(size, 8)[:, 1:]
+    points = np.arange(1, 8)
+    n = hist.sum(axis=1)
+    s1, s2 = hist @ points, hist @ (points * points)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = s1 / n
+        sd = np.sqrt((n * s2 - s1 * s1) / (n * (n - 1.0)))
+    sd[n < 2] = np.nan
+    return n, mean, sd
+
+
 def _sorted_by_group(
     group: np.ndarray, values: np.ndarray, counts: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -151,11 +167,13 @@ def _sorted_by_group(
         # Pad each group into one row of a matrix (inf past its count) and sort the rows:
         # many short sorts beat one long argsort by a factor of about 3.
         by_group = np.argsort(group.astype(small), kind="stable")  # radix sort
-        g = group[by_group]
-        matrix = np.full((size, width), np.inf)
-        matrix[g, np.arange(values.size) - starts[g]] = values[by_group]
-        matrix.sort(axis=1)
-        return matrix.ravel(), np.arange(size, dtype=np.int64) * width
+        # element i of the group-sorted values goes to row g, column i - starts[g]
+        flat = np.arange(values.size) + np.repeat(np.arange(size) * width - starts, counts)
+        matrix = np.full(size * width, np.inf)
+        matrix[flat] = values[by_group]
+        rows = matrix.reshape(size, width)
+        rows.sort(axis=1)
+        return rows.ravel(), np.arange(size, dtype=np.int64) * width
     # Very unequal group sizes: one argsort by value, then a stable sort by group.
     by_value = np.argsort(values)
     order = by_value[np.argsort(group[by_value].astype(small), kind="stable")]
@@ -230,7 +248,7 @@ def summarize_tasks(
     tot_low = np.where(use_median, med_low, gm_low)
     tot_high = np.where(use_median, med_high, gm_high)
 
-    n_s, s_mean, s_sd = _group_mean_sd(c.seq_task, c.seq, size)
+    n_s, s_mean, s_sd = _rating_mean_sd(t, c.seq_codes, size)
     s_half = _t_half(s_sd, n_s, confidence)
     s_low, s_high = np.clip(s_mean - s_half, 1, 7), np.clip(s_mean + s_half, 1, 7)
 
