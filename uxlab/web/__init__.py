@@ -18,6 +18,9 @@ def register_blueprints(app: Flask) -> None:
     from uxlab.web import researcher
 
     app.register_blueprint(researcher.bp)
+    from uxlab.web import reports
+
+    app.register_blueprint(reports.bp)
     from uxlab.web import probes
 
     app.register_blueprint(probes.bp)

@@ -1,0 +1,59 @@
+"""Report pages in real Chromium at 412 px: dashboard, journey map, a filter, axe-core WCAG 2.1 AA."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import summary_seed as seed
+
+from uxlab import auth
+from uxlab.db import get_session
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+EMAIL, PASSWORD = "rita@example.org", "a long enough password"
+
+
+def _check(page: Any, axe: Any, shots: Path, name: str) -> None:
+    violations = axe.run(page, options=WCAG_AA).response["violations"]
+    assert violations == [], (page.url, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 412, page.url
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_dashboard_and_journey_map_on_a_phone(live_server: Any, browser: Any, tmp_path: Path) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    with live_server.app.app_context():
+        auth.create_user(get_session(), EMAIL, PASSWORD)
+        seed.seed(get_session(), tmp_path)
+    context = browser.new_context(viewport={"width": 412, "height": 823}, is_mobile=True, has_touch=True)
+    page, axe = context.new_page(), Axe()
+    try:
+        page.goto(live_server.url + "/studies/cx/summary")
+        page.fill("#email", EMAIL)
+        page.fill("#password", PASSWORD)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        assert page.url == live_server.url + "/studies/cx/summary"
+        assert page.locator("#fig-task_success .figure").inner_text() == "67%"  # 12 of 18 attempts
+        _check(page, axe, tmp_path, "summary")
+
+        page.select_option("#f-device", "phone")
+        with page.expect_navigation():
+            page.click("text=Apply filters")
+        assert "device=phone" in page.url
+        assert page.locator("#fig-task_success .figure").inner_text() == "50%"  # 3 of the phones' 6
+        assert "2 participants" in page.locator(".lede").inner_text()
+        _check(page, axe, tmp_path, "summary-phone")
+
+        with page.expect_navigation():
+            page.click("nav.report-nav >> text=Journey map")
+        assert page.url.endswith("/studies/cx/journey?device=phone")
+        page.locator(".touchpoint summary").first.click()
+        assert page.locator(".touchpoint details[open] dd").first.is_visible()
+        _check(page, axe, tmp_path, "journey")
+    finally:
+        context.close()

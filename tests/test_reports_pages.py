@@ -1,0 +1,127 @@
+"""Report pages: login, dashboard and journey figures, JSON, streamed CSV exports, filters."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import summary_seed as seed
+from flask import Flask
+
+from uxlab import auth
+from uxlab.db import get_session
+from uxlab.report_export import cell
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((ROOT / "docs" / "schema" / "cx-summary-v1.json").read_text(encoding="utf-8"))
+EMAIL, PASSWORD = "rita@example.org", "a long enough password"
+PAGES = ["summary", "journey", "summary.json", "attempts.csv", "responses.csv"]
+
+
+def signed_in(app: Flask, tmp_path: Path, people: tuple[seed.Person, ...] | None = seed.PEOPLE) -> Any:
+    with app.app_context():
+        auth.create_user(get_session(), EMAIL, PASSWORD)
+        if people is None:
+            seed.load(get_session(), tmp_path)
+        else:
+            seed.seed(get_session(), tmp_path, people)
+    client = app.test_client()
+    assert client.post("/login", data={"email": EMAIL, "password": PASSWORD}).status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_report_pages_need_a_login(app: Flask, page: str) -> None:
+    response = app.test_client().get(f"/studies/cx/{page}?device=phone")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_dashboard_shows_the_figures(app: Flask, tmp_path: Path) -> None:
+    client = signed_in(app, tmp_path)
+    tries = [t for p in seed.PEOPLE for t in p.tries.values()]
+    rate = sum(t.outcome == "success" for t in tries) / len(tries)
+    page = client.get("/studies/cx/summary").get_data(as_text=True)
+    card = page.split('id="fig-task_success"')[1].split("</li>")[0]
+    assert f"{rate:.0%}" in card and "n = 18" in card
+    nps = page.split('id="fig-nps"')[1].split("</li>")[0]
+    assert "+0" in nps  # 2 promoters, 2 detractors of 6
+    assert "CX &lt;test&gt; &amp; study" in page and "<test>" not in page
+    assert page.count('role="img"') >= 5  # success, times, SUS, NPS, participation
+    assert "Only 50% of 6 attempts succeeded at “Find the price of the X200 router.”" in page
+    assert 'aria-current="page"' in page
+
+
+def test_journey_map_lists_stages_with_text_statuses(app: Flask, tmp_path: Path) -> None:
+    client = signed_in(app, tmp_path)
+    page = client.get("/studies/cx/journey").get_data(as_text=True)
+    for stage in ("Awareness", "Consideration", "Purchase", "Retention", "Advocacy"):
+        assert f">{stage}</h2>" in page
+    purchase = page.split('id="stage-purchase"')[1].split('class="stage"')[0]
+    assert "Product page" in purchase and ">Poor</span>" in purchase and "<details>" in purchase
+    assert "No tasks in this stage." in page.split('id="stage-consideration"')[1].split('class="stage"')[0]
+
+
+def test_summary_json_follows_the_schema(app: Flask, tmp_path: Path) -> None:
+    client = signed_in(app, tmp_path)
+    data = client.get("/studies/cx/summary.json?device=desktop").get_json()
+    jsonschema.validate(data, SCHEMA)
+    assert data["filters"]["device"] == "desktop" and data["attempts"] == 12
+    figures = {f["key"]: f for f in data["headline"]}
+    desktop = [t for p in seed.PEOPLE[:4] for t in p.tries.values()]
+    assert figures["task_success"]["value"] == pytest.approx(
+        sum(t.outcome == "success" for t in desktop) / 12
+    )
+
+
+def rows_of(response: Any) -> list[dict[str, str]]:
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.is_streamed
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def test_csv_exports_stream_and_filter(app: Flask, tmp_path: Path) -> None:
+    client = signed_in(app, tmp_path)
+    attempts = rows_of(client.get("/studies/cx/attempts.csv"))
+    assert len(attempts) == 18
+    assert sorted(float(r["time_on_task_s"]) for r in attempts if r["outcome"] == "success") == sorted(
+        t.time_s for p in seed.PEOPLE for t in p.tries.values() if t.outcome == "success"
+    )
+    phone = rows_of(client.get("/studies/cx/attempts.csv?device=phone"))
+    assert len(phone) == 6 and {r["device"] for r in phone} == {"phone"}
+    responses = rows_of(client.get("/studies/cx/responses.csv"))
+    assert len(responses) == 6 * 15 + 1  # SUS 10, UMUX-Lite 2, NPS, CSAT, CES each; one free text
+    assert rows_of(client.get("/studies/cx/responses.csv?version=2")) == []
+
+
+def test_bad_filters_and_unknown_studies(app: Flask, tmp_path: Path) -> None:
+    client = signed_in(app, tmp_path)
+    response = client.get("/studies/cx/summary?since=last-week")
+    assert response.status_code == 400 and b"since must be a date" in response.data
+    assert client.get("/studies/nope/summary").status_code == 404
+    assert client.get("/studies/nope/attempts.csv").status_code == 404
+
+
+def test_empty_study_and_one_participant_render(app: Flask, tmp_path: Path) -> None:
+    client = signed_in(app, tmp_path, people=None)
+    for page in ("summary", "journey"):
+        assert client.get(f"/studies/cx/{page}").status_code == 200
+    assert client.get("/studies/cx/summary.json").get_json()["attempts"] == 0
+    with app.app_context():
+        version = seed.load(get_session(), tmp_path)
+        seed.add_person(get_session(), version, seed.PEOPLE[0])
+    page = client.get("/studies/cx/summary").get_data(as_text=True)
+    assert "n = 1" in page and client.get("/studies/cx/journey").status_code == 200
+
+
+def test_csv_cells_defuse_formulas() -> None:
+    assert cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert cell("@SUM(A1)") == "'@SUM(A1)"
+    assert cell("+1 555 0100") == "+1 555 0100"  # a phone number stays as it is
+    assert cell(["/", "/about"]) == "/ > /about"
+    assert (cell(None), cell(True), cell(3)) == ("", "true", 3)

@@ -1,0 +1,78 @@
+"""Streamed CSV exports of a study's raw rows, under the report filters.
+
+The rows come from ``uxlab.export`` (read in batches from the database); this module
+filters them and turns them into CSV text in chunks, so memory stays flat however large
+the study. Dates filter on the attempt's start (attempts) or the answer's time
+(responses), UTC. Text cells that a spreadsheet would run as a formula (starting with
+``= + - @``, tab or carriage return, and not a plain number) get a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlmodel import Session
+
+from uxlab import export
+from uxlab.summary_types import Filters
+
+CHUNK_ROWS = 500
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
+_NUMBER = re.compile(r"^[+-]?[\d\s().]*$")
+
+
+def cell(value: Any) -> Any:
+    """One CSV cell: lists joined with " > ", booleans as true/false, None empty, formulas defused."""
+    if isinstance(value, list):
+        value = " > ".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, str) and _FORMULA.match(value) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def keep(row: dict[str, Any], filters: Filters, date_column: str) -> bool:
+    """Whether a raw row passes the filters."""
+    if filters.device and row.get("device") != filters.device:
+        return False
+    if filters.version is not None and row.get("version") != filters.version:
+        return False
+    day = str(row.get(date_column) or "")[:10]
+    if filters.since and (not day or day < filters.since.isoformat()):
+        return False
+    return not (filters.until and (not day or day > filters.until.isoformat()))
+
+
+def csv_chunks(
+    columns: tuple[str, ...], rows: Iterable[dict[str, Any]], chunk_rows: int = CHUNK_ROWS
+) -> Iterator[str]:
+    """CSV text (header first) in chunks of ``chunk_rows`` rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([cell(row.get(name)) for name in columns])
+        if count % chunk_rows == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def attempts_csv(db: Session, slug: str, filters: Filters) -> Iterator[str]:
+    """The study's attempts as CSV chunks (columns: ``export.ATTEMPT_COLUMNS``)."""
+    rows = (r for r in export.iter_attempt_rows(db, slug) if keep(r, filters, "started_at"))
+    return csv_chunks(export.ATTEMPT_COLUMNS, rows)
+
+
+def responses_csv(db: Session, slug: str, filters: Filters) -> Iterator[str]:
+    """The study's questionnaire answers as CSV chunks (columns: ``export.RESPONSE_COLUMNS``)."""
+    rows = (r for r in export.iter_response_rows(db, slug) if keep(r, filters, "answered_at"))
+    return csv_chunks(export.RESPONSE_COLUMNS, rows)

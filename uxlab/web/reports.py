@@ -1,0 +1,71 @@
+"""Report pages of a study (researcher login): dashboard, journey map, JSON and CSV exports.
+
+Every view parses the filters (``device``, ``since``, ``until``, ``version`` query
+parameters), calls ``summary.build_summary`` (or a streamed export) and renders.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, render_template, request, stream_with_context
+from flask.typing import ResponseReturnValue
+
+from uxlab import auth, report_export, report_format, studies
+from uxlab.charts.report import dashboard_charts, history_charts
+from uxlab.db import get_session
+from uxlab.summary import build_summary
+from uxlab.summary_types import DEVICE_CLASSES, STAGES, CXSummary, Filters
+
+bp = Blueprint("reports", __name__)
+for _name, _function in report_format.FILTERS.items():
+    bp.add_app_template_filter(_function, _name)
+
+
+@bp.context_processor
+def _reports_context() -> dict[str, object]:
+    return {"researcher": auth.current_user(get_session()), "device_classes": DEVICE_CLASSES}
+
+
+def _summary(slug: str) -> CXSummary:
+    return build_summary(get_session(), slug, Filters.from_args(request.args))
+
+
+@bp.get("/studies/<slug>/summary")
+@auth.login_required
+def summary(slug: str) -> ResponseReturnValue:
+    s = _summary(slug)
+    return render_template("reports/summary.html", s=s, charts=dashboard_charts(s), history=history_charts(s))
+
+
+@bp.get("/studies/<slug>/journey")
+@auth.login_required
+def journey(slug: str) -> ResponseReturnValue:
+    s = _summary(slug)
+    stages = {stage.stage: stage for stage in s.stages}
+    return render_template("reports/journey.html", s=s, stages=stages, stage_names=STAGES)
+
+
+@bp.get("/studies/<slug>/summary.json")
+@auth.login_required
+def summary_json(slug: str) -> ResponseReturnValue:
+    return jsonify(_summary(slug).to_dict())
+
+
+def _csv(slug: str, table: str) -> ResponseReturnValue:
+    db = get_session()
+    studies.get_study(db, slug)
+    filters = Filters.from_args(request.args)
+    chunks = report_export.attempts_csv if table == "attempts" else report_export.responses_csv
+    headers = {"Content-Disposition": f'attachment; filename="{slug}-{table}.csv"'}
+    return Response(stream_with_context(chunks(db, slug, filters)), mimetype="text/csv", headers=headers)
+
+
+@bp.get("/studies/<slug>/attempts.csv")
+@auth.login_required
+def attempts_csv(slug: str) -> ResponseReturnValue:
+    return _csv(slug, "attempts")
+
+
+@bp.get("/studies/<slug>/responses.csv")
+@auth.login_required
+def responses_csv(slug: str) -> ResponseReturnValue:
+    return _csv(slug, "responses")
