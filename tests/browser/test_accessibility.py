@@ -1,0 +1,111 @@
+"""Every participant page, and the task bar on the demo site, pass axe-core (WCAG 2.1 A/AA rules),
+and the whole flow can be completed with the keyboard alone (Tab, Space, Enter and typing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from participant_script import (
+    AXE_OPTIONS,
+    DESKTOP,
+    button,
+    link_to,
+    load_study,
+    radio,
+    stored_attempts,
+    tab_to,
+)
+from sqlmodel import select
+
+from uxlab.db import get_session
+from uxlab.models import Study
+from uxlab.participation import field_names
+
+pytestmark = pytest.mark.browser
+
+
+def no_violations(page: Any, what: str) -> None:
+    results = Axe().run(page, options=AXE_OPTIONS)
+    assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
+
+
+def test_keyboard_only_run_with_axe_on_every_page(live_server: Any, browser: Any, tmp_path: Path) -> None:
+    slug = load_study(live_server.app, tmp_path, "a11y", tasks=["find-hotline", "router-warranty"])
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    keys = page.keyboard
+    page.goto(f"{live_server.url}/s/{slug}")
+    no_violations(page, "consent")
+    tab_to(page, button("I agree, start the study"))
+    keys.press("Enter")
+    page.wait_for_url("**/task/1")
+    no_violations(page, "task prompt")
+
+    # Task 1 (answer): Start, go to Contact, open the answer field in the task bar, type, send.
+    tab_to(page, button("Start"))
+    keys.press("Enter")
+    page.get_by_role("region", name="Study task").wait_for()
+    no_violations(page, "demo site with the task bar")
+    tab_to(page, link_to("/contact"))
+    keys.press("Enter")
+    page.wait_for_url("**/demo/contact")
+    page.get_by_role("region", name="Study task").wait_for()
+    tab_to(page, button("Done"))
+    keys.press("Enter")  # the tracker moves focus into the answer field
+    page.get_by_role("region", name="Study task").get_by_role("textbox").wait_for()
+    no_violations(page, "task bar with the answer field")
+    keys.type("+1 555 0100")
+    keys.press("Enter")
+    page.wait_for_url("**/task/1/seq")
+    no_violations(page, "SEQ")
+    tab_to(page, radio("seq"))
+    keys.press("Space")
+    tab_to(page, button("Next"))
+    keys.press("Enter")
+    page.wait_for_url("**/task/2")
+
+    # Task 2 (self report): Start, then Done in the task bar.
+    tab_to(page, button("Start"))
+    keys.press("Enter")
+    page.get_by_role("region", name="Study task").wait_for()
+    tab_to(page, button("Done"))
+    keys.press("Enter")
+    page.wait_for_url("**/task/2/seq")
+    tab_to(page, radio("seq"))
+    keys.press("Space")
+    tab_to(page, button("Next"))
+    keys.press("Enter")
+    page.wait_for_url("**/questionnaires")
+    no_violations(page, "questionnaires")
+
+    for name in ("sus", "umux_lite", "nps", "csat", "ces"):
+        for field in field_names(name):
+            tab_to(page, radio(field), limit=3)
+            keys.press("Space")
+    tab_to(page, lambda f: f.get("tag") == "TEXTAREA", limit=3)
+    keys.type("All done with the keyboard.")
+    tab_to(page, button("Submit"), limit=3)
+    keys.press("Enter")
+    page.wait_for_url("**/thanks")
+    no_violations(page, "thanks")
+
+    with live_server.app.app_context():
+        db = get_session()
+        study = db.exec(select(Study).where(Study.slug == slug)).one()
+        study.is_open = False
+        db.add(study)
+        db.commit()
+    page.goto(f"{live_server.url}/s/{slug}")
+    assert page.get_by_role("heading", name="This study is closed").is_visible()
+    no_violations(page, "closed study (410)")
+    context.close()
+
+    session, stored, responses = stored_attempts(live_server.app, slug)
+    assert [(a.task, a.outcome, a.seq) for a in stored] == [
+        ("find-hotline", "success", 1),
+        ("router-warranty", "success", 1),
+    ]
+    assert len(responses) == 16 and session.finished_at is not None
