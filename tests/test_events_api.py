@@ -67,10 +67,14 @@ class Study_:
                 db.commit()
             return attempt.token
 
-    def post(self, token: str, events: list[dict[str, Any]], origin: str | None = SERVER) -> Any:
+    def post(
+        self, token: str, events: list[dict[str, Any]], origin: str | None = SERVER, client: Any = None
+    ) -> Any:
         headers = {"Origin": origin} if origin else {}
         body = json.dumps({"token": token, "events": events})
-        return self.client.post("/api/v1/events", data=body, content_type="text/plain", headers=headers)
+        return (client or self.client).post(
+            "/api/v1/events", data=body, content_type="text/plain", headers=headers
+        )
 
     def attempt(self, token: str) -> Attempt:
         with self.app.app_context(), self.db() as db:
@@ -263,3 +267,17 @@ def test_cross_origin_only_from_the_study_origins(any_app: Flask) -> None:
         )
         assert pre.status_code == 204
         assert ("Access-Control-Allow-Origin" in pre.headers) is allowed
+
+
+def test_concurrent_retries_of_one_batch_store_it_once(study: Study_) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    token = study.start("find-helpdesk")
+    batch = [page("/"), ev("click", 900, tag="A"), page("/support", 1000)]
+    with ThreadPoolExecutor(max_workers=6) as pool:  # a beacon and keepalive retries racing
+        post = lambda _: study.post(token, batch, client=study.app.test_client()).status_code  # noqa: E731
+        statuses = list(pool.map(post, range(6)))
+    assert statuses == [200] * 6
+    assert study.event_count() == 3
+    attempt = study.attempt(token)
+    assert (attempt.path, attempt.click_count) == (["/", "/support"], 1)
