@@ -103,6 +103,14 @@ def test_demo_site_is_off_when_disabled(tmp_path: Path) -> None:
     off.extensions["uxlab.engine"].dispose()
 
 
+def check(page: Any, axe: Any, checked: set[str]) -> None:
+    """Run axe-core (WCAG 2.1 A/AA) once per page."""
+    if page.url not in checked:
+        checked.add(page.url)
+        violations = axe.run(page, options=WCAG_AA).response["violations"]
+        assert violations == [], (page.url, [v["id"] for v in violations])
+
+
 @pytest.mark.browser
 def test_ideal_paths_work_and_pages_pass_axe_on_a_phone(live_server: Any, browser: Any) -> None:
     from axe_playwright_python.sync_playwright import Axe
@@ -112,18 +120,16 @@ def test_ideal_paths_work_and_pages_pass_axe_on_a_phone(live_server: Any, browse
     page = context.new_page()
     api_calls: list[str] = []
     page.on("request", lambda request: api_calls.append(request.url) if "/api/" in request.url else None)
-    axe, checked = Axe(), set()
+    axe, checked = Axe(), set[str]()
     try:
         for task in scenario.tasks:
             page.goto(live_server.url + scenario.site.base_path + task.start)
+            check(page, axe, checked)
             for step in task.ideal_path:
                 if step.action == "click":
                     with page.expect_navigation():
                         page.locator(step.target).click()
-                    if page.url not in checked:
-                        checked.add(page.url)
-                        violations = axe.run(page, options=WCAG_AA).response["violations"]
-                        assert violations == [], (page.url, [v["id"] for v in violations])
+                    check(page, axe, checked)
                 elif step.action == "expect_text":
                     assert page.get_by_text(step.target).first.is_visible()
             assert page.evaluate("document.documentElement.scrollWidth") <= 412, page.url

@@ -253,6 +253,8 @@ def test_cross_origin_only_from_the_study_origins(any_app: Flask) -> None:
     )
     assert "evil.example" in _error(refused, 403)
     assert "Access-Control-Allow-Origin" not in refused.headers
+    state = shop.client.get(f"/api/v1/attempts/{token}", headers={"Origin": "https://evil.example"})
+    assert state.status_code == 403 and "Access-Control-Allow-Origin" not in state.headers
     assert shop.event_count() == 0
     for origin in ("https://shop.example.com", "https://help.example.com", SERVER, None):
         ok = shop.post(token, [ev("pageview", 100, url="https://help.example.com/faq")], origin)
