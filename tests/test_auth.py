@@ -114,3 +114,20 @@ def test_cli_users_create(app: Flask) -> None:
         assert auth.authenticate(db, "ana@example.org", PASSWORD) is not None
         assert auth.authenticate(db, "bob@example.org", "another password") is not None
         assert auth.count_users(db) == 2
+
+
+def test_cli_users_set_password(app: Flask) -> None:
+    env = {"UXLAB_DATABASE_URL": database_url(app)}
+    with app.app_context():
+        auth.create_user(get_session(), "ana@example.org", PASSWORD)
+    args = ["users", "set-password", "ana@example.org", "--password-stdin"]
+    changed = CliRunner().invoke(cli, args, input="a brand new password\n", env=env)
+    assert changed.exit_code == 0, changed.output
+    assert "changed the password of ana@example.org" in changed.output
+    unknown = CliRunner().invoke(
+        cli, ["users", "set-password", "bob@example.org"], input="a long password\n" * 2, env=env
+    )
+    assert unknown.exit_code == 1
+    assert "uxlab: no researcher account for bob@example.org" in unknown.output
+    with app.app_context():
+        assert auth.authenticate(get_session(), "ana@example.org", "a brand new password") is not None

@@ -86,13 +86,31 @@ def users_create(email: str, password_stdin: bool) -> None:
     from uxlab import auth
     from uxlab.db import get_session
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
     with make_app().app_context():
         user = auth.create_user(get_session(), email, password)
     click.echo(f"created researcher account {user.email}")
+
+
+@users.command("set-password", help="Give an existing researcher account a new password.")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@friendly_errors
+def users_set_password(email: str, password_stdin: bool) -> None:
+    from uxlab import auth
+    from uxlab.db import get_session
+
+    password = _read_password(password_stdin)
+    with make_app().app_context():
+        user = auth.set_password(get_session(), email, password)
+    click.echo(f"changed the password of {user.email}")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
 
 
 @cli.group(help="Stored studies.")
