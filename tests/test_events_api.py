@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from sqlmodel import Session, func, select
 
-from uxlab import recording, scenarios, studies
+from uxlab import participation, recording, scenarios, studies
 from uxlab.db import get_engine
 from uxlab.models import Attempt, Event, ParticipantSession, Study, Task, utcnow
 
@@ -31,7 +31,7 @@ tasks:
 """
 
 
-class Study_:
+class Participant:
     """One participant session of a loaded study, with helpers to start attempts and post events."""
 
     def __init__(self, app: Flask, source: Path | str = HELPDESK) -> None:
@@ -42,12 +42,7 @@ class Study_:
                 version, _ = studies.load_scenario_file(db, source)
             else:
                 version, _ = studies.store_scenario(db, scenarios.loads(source))
-            order = [t.id for t in recording.scenario_of(version).tasks]
-            session = ParticipantSession(
-                public_id=uuid.uuid4().hex, study_version_id=version.id, task_order=order
-            )
-            db.add(session)
-            db.commit()
+            session = participation.start_session(db, version, "Mozilla/5.0 (X11; Linux x86_64)", "en")
             self.session_id = session.id
             self.study_id = version.study_id
 
@@ -94,11 +89,11 @@ def page(path: str, t_ms: float = 1000) -> dict[str, Any]:
 
 
 @pytest.fixture
-def study(any_app: Flask) -> Study_:
-    return Study_(any_app)
+def study(any_app: Flask) -> Participant:
+    return Participant(any_app)
 
 
-def test_duplicate_ids_are_stored_once(study: Study_) -> None:
+def test_duplicate_ids_are_stored_once(study: Participant) -> None:
     token = study.start("find-helpdesk")
     first = [page("/"), ev("click", 1200, tag="A", text="Support")]
     response = study.post(token, first)
@@ -114,7 +109,7 @@ def test_duplicate_ids_are_stored_once(study: Study_) -> None:
     assert (attempt.path, attempt.click_count) == (["/", "/support"], 1)
 
 
-def test_success_by_url_records_path_direct_and_client_time(study: Study_) -> None:
+def test_success_by_url_records_path_direct_and_client_time(study: Participant) -> None:
     token = study.start("find-helpdesk", started_s_ago=30)
     steps = [page("/", 2000), page("/support", 9000), page("/support/portal", 20000)]
     assert study.post(token, steps).get_json()["ended"] is False
@@ -127,7 +122,7 @@ def test_success_by_url_records_path_direct_and_client_time(study: Study_) -> No
     assert attempt.time_on_task_s == 29.5  # the client's time: it agrees with the server's
 
 
-def test_detour_is_indirect_and_far_off_client_time_is_replaced(study: Study_) -> None:
+def test_detour_is_indirect_and_far_off_client_time_is_replaced(study: Participant) -> None:
     token = study.start("find-helpdesk", started_s_ago=30)
     pages = ["/", "/products", "/", "/support", "/support/portal", "/support/helpdesk"]
     # t claims 90 s where the server measured about 30 s: the server's time is used.
@@ -152,7 +147,9 @@ def test_detour_is_indirect_and_far_off_client_time_is_replaced(study: Study_) -
         ("find-helpdesk", [ev("timeout", 900)], "timeout"),
     ],
 )
-def test_outcome_per_criterion(study: Study_, task: str, events: list[dict[str, Any]], outcome: str) -> None:
+def test_outcome_per_criterion(
+    study: Participant, task: str, events: list[dict[str, Any]], outcome: str
+) -> None:
     token = study.start(task, started_s_ago=1)
     body = study.post(token, events).get_json()
     assert (body["ended"], body["outcome"]) == (True, outcome)
@@ -162,7 +159,7 @@ def test_outcome_per_criterion(study: Study_, task: str, events: list[dict[str, 
         assert attempt.time_on_task_s == 180  # a timeout counts the whole limit
 
 
-def test_sensitive_query_parameters_are_stripped(study: Study_) -> None:
+def test_sensitive_query_parameters_are_stripped(study: Participant) -> None:
     token = study.start("find-helpdesk")
     secret = "?q=router&token=abc&email=x%40y.org&password=hunter2&sessionId=9&apiKey=k&from=a%40b.com&page=2"
     assert (
@@ -177,7 +174,7 @@ def test_sensitive_query_parameters_are_stripped(study: Study_) -> None:
     assert stored == "http://localhost/demo/support?q=router&page=2"
 
 
-def test_state_endpoint_and_server_side_timeout(study: Study_) -> None:
+def test_state_endpoint_and_server_side_timeout(study: Participant) -> None:
     token = study.start("open-ticket")
     state = study.client.get(f"/api/v1/attempts/{token}", headers={"Origin": SERVER})
     assert state.status_code == 200 and state.headers["Access-Control-Allow-Origin"] == SERVER
@@ -197,7 +194,7 @@ def _error(response: Any, status: int) -> str:
     return message
 
 
-def test_bad_bodies_get_400_with_json_path_and_store_nothing(study: Study_) -> None:
+def test_bad_bodies_get_400_with_json_path_and_store_nothing(study: Participant) -> None:
     token = study.start("find-helpdesk")
     post = study.client.post
     assert "not JSON" in _error(post("/api/v1/events", data="{nope", content_type="text/plain"), 400)
@@ -214,7 +211,7 @@ def test_bad_bodies_get_400_with_json_path_and_store_nothing(study: Study_) -> N
     assert study.event_count() == 0
 
 
-def test_unknown_token_404_too_large_413(study: Study_) -> None:
+def test_unknown_token_404_too_large_413(study: Participant) -> None:
     assert "unknown attempt token" in _error(study.post("no-such-token", [page("/")]), 404)
     token = study.start("find-helpdesk")
     huge = [ev("click", 100, text="x" * 150) for _ in range(120)]  # about 24 KB > MAX_EVENT_BYTES
@@ -222,7 +219,7 @@ def test_unknown_token_404_too_large_413(study: Study_) -> None:
     assert study.event_count() == 0
 
 
-def test_closed_study_ended_attempt_410_but_retries_still_acknowledged(study: Study_) -> None:
+def test_closed_study_ended_attempt_410_but_retries_still_acknowledged(study: Participant) -> None:
     token = study.start("find-helpdesk")
     ending = [ev("give_up", 500)]
     assert study.post(token, ending).status_code == 200
@@ -237,7 +234,7 @@ def test_closed_study_ended_attempt_410_but_retries_still_acknowledged(study: St
     assert study.event_count() == 1
 
 
-def test_too_many_events_429(study: Study_) -> None:
+def test_too_many_events_429(study: Participant) -> None:
     study.app.config["MAX_EVENTS_PER_MINUTE"] = 3
     token = study.start("find-helpdesk")
     assert study.post(token, [page("/"), page("/products")]).status_code == 200
@@ -246,7 +243,7 @@ def test_too_many_events_429(study: Study_) -> None:
 
 
 def test_cross_origin_only_from_the_study_origins(any_app: Flask) -> None:
-    shop = Study_(any_app, EXTERNAL)
+    shop = Participant(any_app, EXTERNAL)
     token = shop.start("cart")
     refused = shop.post(
         token, [ev("pageview", 100, url="https://shop.example.com/store/")], "https://evil.example"
@@ -271,7 +268,7 @@ def test_cross_origin_only_from_the_study_origins(any_app: Flask) -> None:
         assert ("Access-Control-Allow-Origin" in pre.headers) is allowed
 
 
-def test_concurrent_retries_of_one_batch_store_it_once(study: Study_) -> None:
+def test_concurrent_retries_of_one_batch_store_it_once(study: Participant) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     token = study.start("find-helpdesk")

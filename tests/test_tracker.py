@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from test_events_api import Study_
+from test_events_api import Participant
 
 from uxlab.models import Event
 
@@ -16,8 +16,8 @@ WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
 
 
 @pytest.fixture
-def study(live_server: Any) -> Study_:
-    return Study_(live_server.app)
+def study(live_server: Any) -> Participant:
+    return Participant(live_server.app)
 
 
 @pytest.fixture
@@ -32,7 +32,9 @@ def open_task(page: Any, live_server: Any, token: str, path: str = "/demo/") -> 
     page.locator("#uxlab-prompt").wait_for()
 
 
-def test_url_task_on_a_phone_records_path_and_hands_back(study: Study_, live_server: Any, phone: Any) -> None:
+def test_url_task_on_a_phone_records_path_and_hands_back(
+    study: Participant, live_server: Any, phone: Any
+) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     token = study.start("find-helpdesk")
@@ -58,7 +60,7 @@ def test_url_task_on_a_phone_records_path_and_hands_back(study: Study_, live_ser
     assert phone.evaluate("sessionStorage.getItem('uxlab')") is None
 
 
-def test_answer_task_with_the_keyboard_alone(study: Study_, live_server: Any, page: Any) -> None:
+def test_answer_task_with_the_keyboard_alone(study: Participant, live_server: Any, page: Any) -> None:
     token = study.start("find-hotline")
     open_task(page, live_server, token, "/demo/contact")
     focused = "document.activeElement.shadowRoot?.activeElement?.id"
@@ -79,7 +81,7 @@ def test_answer_task_with_the_keyboard_alone(study: Study_, live_server: Any, pa
 
 
 def test_click_task_reports_watched_selector_but_never_form_values(
-    study: Study_, live_server: Any, page: Any
+    study: Participant, live_server: Any, page: Any
 ) -> None:
     token = study.start("open-ticket")
     open_task(page, live_server, token, "/demo/support/helpdesk/new-ticket")
@@ -103,7 +105,7 @@ def test_click_task_reports_watched_selector_but_never_form_values(
     assert "secret" not in repr([(e.url, e.data) for e in events])
 
 
-def test_give_up_and_inert_without_a_valid_fragment(study: Study_, live_server: Any, page: Any) -> None:
+def test_give_up_and_inert_without_a_valid_fragment(study: Participant, live_server: Any, page: Any) -> None:
     calls: list[str] = []
     page.on("request", lambda request: calls.append(request.url) if "/api/" in request.url else None)
     page.goto(f"{live_server.url}/demo/#uxlab=abc@http://evil.example")
