@@ -18,9 +18,10 @@ from flask import Flask
 from sqlmodel import Session, select
 
 from uxlab import participation, recording, studies
+from uxlab.answer_scales import SCALES, InvalidAnswers, field_names
 from uxlab.db import get_session
 from uxlab.models import Attempt, ParticipantSession, Response, Study, StudyVersion, utcnow
-from uxlab.participation import InvalidAnswers, SessionFinished
+from uxlab.participation import SessionFinished
 
 ROOT = Path(__file__).resolve().parent.parent
 HELPDESK = ROOT / "scenarios" / "helpdesk.yaml"
@@ -42,6 +43,13 @@ def variant(tmp_path: Path, **replace: str) -> Path:
 @pytest.fixture
 def db(app: Flask) -> Iterator[Session]:
     with app.app_context():
+        yield get_session()
+
+
+@pytest.fixture
+def any_db(any_app: Flask) -> Iterator[Session]:
+    """The same test on SQLite and on PostgreSQL."""
+    with any_app.app_context():
         yield get_session()
 
 
@@ -137,7 +145,8 @@ def test_randomized_order_is_seeded_by_the_public_id(db: Session, tmp_path: Path
     assert len(orders) > 1  # all 20 equal has probability (1/24)**19
 
 
-def test_progress_walks_tasks_seq_questionnaires_thanks(db: Session) -> None:
+def test_progress_walks_tasks_seq_questionnaires_thanks(any_db: Session) -> None:
+    db = any_db
     session = participation.start_session(db, load(db), "", "")
     where = participation.progress(db, session)
     assert (where.step, where.number, where.total, where.attempt) == ("task", 1, 4, None)
@@ -163,6 +172,16 @@ def test_progress_walks_tasks_seq_questionnaires_thanks(db: Session) -> None:
     assert participation.progress(db, session).step == "thanks"
 
 
+def test_a_double_click_on_start_keeps_one_attempt(db: Session) -> None:
+    session = participation.start_session(db, load(db), "", "")
+    task = participation.progress(db, session).task
+    assert task is not None
+    first = recording.start_attempt(db, session, task)  # the other request of the double click
+    kept = participation.start_once(db, session, task)
+    assert kept.id == first.id
+    assert [a.id for a in db.exec(select(Attempt)).all()] == [first.id]
+
+
 def test_overdue_attempt_ends_as_timeout_when_the_participant_returns(db: Session) -> None:
     session = participation.start_session(db, load(db), "", "")
     participation.begin_task(db, session, 1, "http://localhost")
@@ -177,7 +196,8 @@ def test_overdue_attempt_ends_as_timeout_when_the_participant_returns(db: Sessio
     assert where.attempt.time_on_task_s == 180
 
 
-def test_save_responses_validates_every_range(db: Session) -> None:
+def test_save_responses_validates_every_range(any_db: Session) -> None:
+    db = any_db
     session = participation.start_session(db, load(db), "", "")
     for number in (1, 2, 3, 4):
         end(db, session, number, "failure")
@@ -385,5 +405,5 @@ def test_compiled_catalogs_match_the_po_files(language: str) -> None:
 
 
 def test_only_known_questionnaires_have_scales() -> None:
-    assert set(participation.SCALES) == {"sus", "umux_lite", "nps", "csat", "ces"}
-    assert participation.field_names("sus")[-1] == "sus_10" and participation.field_names("nps") == ["nps"]
+    assert set(SCALES) == {"sus", "umux_lite", "nps", "csat", "ces"}
+    assert field_names("sus")[-1] == "sus_10" and field_names("nps") == ["nps"]

@@ -14,13 +14,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from uxlab import recording, studies
+from uxlab.answer_scales import (
+    FREE_TEXT_MAX_CHARS,
+    SEQ_SCALE,
+    InvalidAnswers,
+    field_names,
+    parse_answer,
+    scale_for,
+)
 from uxlab.config import LANGUAGES
-from uxlab.errors import BadRequest, Conflict, Gone
+from uxlab.errors import Conflict, Gone
 from uxlab.models import Attempt, ParticipantSession, Response, Study, StudyVersion, Task, utcnow
 from uxlab.scenarios import Scenario, TaskSpec
 
@@ -29,26 +37,6 @@ from uxlab.scenarios import Scenario, TaskSpec
 TABLET_UA = re.compile(r"iPad|Tablet|PlayBook|Kindle|Silk/|Android(?!.*Mobile)", re.IGNORECASE)
 PHONE_UA = re.compile(r"Mobi|iPhone|iPod|Android|Windows Phone|IEMobile|BlackBerry|Opera Mini", re.IGNORECASE)
 
-FREE_TEXT_MAX_CHARS = 5000
-
-
-@dataclass(frozen=True)
-class Scale:
-    """A questionnaire's number of items and their answer range (inclusive)."""
-
-    items: int
-    low: int
-    high: int
-
-
-SCALES: dict[str, Scale] = {
-    "sus": Scale(10, 1, 5),
-    "umux_lite": Scale(2, 1, 7),
-    "nps": Scale(1, 0, 10),
-    "csat": Scale(1, 1, 5),
-    "ces": Scale(1, 1, 7),  # CES 2.0; CES 1.0 is 1..5, see scale_for()
-}
-SEQ_SCALE = Scale(1, 1, 7)
 
 Step = Literal["task", "seq", "questionnaires", "thanks"]
 
@@ -70,15 +58,6 @@ class OutOfStep(Conflict):
     def __init__(self, where: Progress) -> None:
         super().__init__("This step is not the current one.")
         self.where = where
-
-
-class InvalidAnswers(BadRequest):
-    """Questionnaire answers failed validation; ``errors`` maps each form field to a reason."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        first = next(iter(errors))
-        super().__init__(f"{first}: {errors[first]}", field=first)
-        self.errors = errors
 
 
 def device_class(user_agent: str) -> str:
@@ -227,27 +206,33 @@ def begin_task(db: Session, session: ParticipantSession, number: int, server_ori
     """Start task ``number`` (1-based), or resume its running attempt; return the site URL to open."""
     where = _require(db, session, "task", number)
     assert where.task is not None
-    attempt = where.attempt or recording.start_attempt(db, session, where.task)
+    attempt = where.attempt or start_once(db, session, where.task)
     return recording.start_url(db, attempt, server_origin)
 
 
-def _int_in(raw: object, scale: Scale) -> int | str:
-    """Return the answer as an int in the scale's range, or the reason it is not one."""
-    text = str(raw if raw is not None else "").strip()
-    if not text:
-        return "missing"
-    if not re.fullmatch(r"-?\d{1,3}", text):
-        return f"not a whole number: {text[:20]!r}"
-    value = int(text)
-    if not scale.low <= value <= scale.high:
-        return f"{value} is outside {scale.low}..{scale.high}"
-    return value
+def start_once(db: Session, session: ParticipantSession, task: Task) -> Attempt:
+    """Start an attempt; if another request (a double click on Start) started one first, use that.
+
+    Each racing request keeps the oldest running attempt and deletes its own newer one
+    (which has no events: its token was never handed out), so a task has one attempt.
+    """
+    mine = recording.start_attempt(db, session, task)
+    first = db.exec(
+        select(Attempt)
+        .where(Attempt.session_id == session.id, Attempt.task_id == task.id, col(Attempt.ended_at).is_(None))
+        .order_by(col(Attempt.id))
+    ).first()
+    if first is None or first.id == mine.id:
+        return mine
+    db.exec(delete(Attempt).where(col(Attempt.id) == mine.id))
+    db.commit()
+    return first
 
 
 def save_seq(db: Session, session: ParticipantSession, number: int, raw: object) -> None:
     """Store the SEQ (1..7) of task ``number``; finish the session when nothing follows."""
     where = _require(db, session, "seq", number)
-    value = _int_in(raw, SEQ_SCALE)
+    value = parse_answer(raw, SEQ_SCALE)
     if isinstance(value, str):
         raise InvalidAnswers({"seq": value})
     assert where.attempt is not None
@@ -257,19 +242,6 @@ def save_seq(db: Session, session: ParticipantSession, number: int, raw: object)
         session.finished_at = utcnow()
         db.add(session)
         db.commit()
-
-
-def scale_for(name: str, ces_version: str) -> Scale:
-    """Return the answer scale of a questionnaire (CES 1.0 is 1..5, CES 2.0 1..7)."""
-    if name == "ces" and ces_version == "1.0":
-        return Scale(1, 1, 5)
-    return SCALES[name]
-
-
-def field_names(name: str) -> list[str]:
-    """Return the form fields of a questionnaire: ``sus_1``..``sus_10``, ``nps`` ..."""
-    items = SCALES[name].items
-    return [name] if items == 1 else [f"{name}_{item}" for item in range(1, items + 1)]
 
 
 def save_responses(db: Session, session: ParticipantSession, answers: Mapping[str, object]) -> list[Response]:
@@ -287,7 +259,7 @@ def save_responses(db: Session, session: ParticipantSession, answers: Mapping[st
         scale = scale_for(name, scenario.ces_version)
         version = scenario.ces_version if name == "ces" else None
         for item, field in enumerate(field_names(name), start=1):
-            value = _int_in(answers.get(field), scale)
+            value = parse_answer(answers.get(field), scale)
             if isinstance(value, str):
                 errors[field] = value
                 continue

@@ -20,9 +20,9 @@ from participant_script import (
 )
 from sqlmodel import select
 
+from uxlab.answer_scales import field_names
 from uxlab.db import get_session
 from uxlab.models import Study
-from uxlab.participation import field_names
 
 pytestmark = pytest.mark.browser
 

@@ -27,10 +27,11 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
 from uxlab import participation
+from uxlab.answer_scales import InvalidAnswers
 from uxlab.db import get_session
 from uxlab.errors import Gone, UxlabError
 from uxlab.models import ParticipantSession, Study, StudyVersion
-from uxlab.participation import InvalidAnswers, OutOfStep, Progress
+from uxlab.participation import OutOfStep, Progress
 from uxlab.web import questionnaire_text
 
 bp = Blueprint("participant", __name__, url_prefix="/s/<slug>")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from uxlab.participation import SEQ_SCALE, field_names, scale_for
+from uxlab.answer_scales import SEQ_SCALE, field_names, scale_for
 
 
 @dataclass(frozen=True)
