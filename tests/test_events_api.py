@@ -280,3 +280,10 @@ def test_concurrent_retries_of_one_batch_store_it_once(study: Participant) -> No
     assert study.event_count() == 3
     attempt = study.attempt(token)
     assert (attempt.path, attempt.click_count) == (["/", "/support"], 1)
+
+
+def test_success_after_the_time_limit_is_a_timeout(study: Participant) -> None:
+    token = study.start("find-helpdesk", started_s_ago=183)  # limit 180 s, within the 5 s tolerance
+    body = study.post(token, [page("/support/helpdesk", 183000)]).get_json()
+    assert (body["ended"], body["outcome"]) == (True, "timeout")
+    assert study.attempt(token).time_on_task_s == 180
