@@ -233,6 +233,17 @@ def test_ces_1_0_uses_the_effort_scale_and_stores_its_version(db: Session, tmp_p
     assert (row.questionnaire, row.value, row.scale_version) == ("ces", 5, "1.0")
 
 
+def test_a_study_without_questionnaires_finishes_after_the_last_seq(db: Session, tmp_path: Path) -> None:
+    version = load(db, variant(tmp_path, slug="tasks-only", questionnaires="[]", free_text="null"))
+    session = participation.start_session(db, version, "", "")
+    for number in (1, 2, 3, 4):
+        assert session.finished_at is None
+        end(db, session, number, "success")
+        participation.save_seq(db, session, number, "5")
+    assert participation.progress(db, session).step == "thanks"
+    assert session.finished_at is not None
+
+
 def test_seq_is_validated(db: Session) -> None:
     session = participation.start_session(db, load(db), "", "")
     end(db, session, 1, "success")
