@@ -114,10 +114,10 @@ def logout() -> None:
 
 def current_user(db: Session) -> User | None:
     """Return the signed-in user of this request (cached on ``g``), or None."""
-    if "user" not in g:
+    if "uxlab_user" not in g:
         user_id = session.get(SESSION_KEY)
-        g.user = db.get(User, user_id) if isinstance(user_id, int) else None
-    user: User | None = g.user
+        g.uxlab_user = db.get(User, user_id) if isinstance(user_id, int) else None
+    user: User | None = g.uxlab_user
     return user
 
 
