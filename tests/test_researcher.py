@@ -54,6 +54,10 @@ def test_pages_need_a_login(app: Flask, path: str) -> None:
     assert f'name="next" value="{path}"'.replace("&", "&amp;").encode() in login_page.data
 
 
+def test_home_leads_to_the_study_list(app: Flask) -> None:
+    assert app.test_client().get("/").headers["Location"] == "/studies"
+
+
 def test_sign_in_goes_to_next_and_refuses_wrong_passwords(app: Flask, tmp_path: Path) -> None:
     _seeded(app, tmp_path)
     client = app.test_client()

@@ -25,6 +25,11 @@ def _researcher_context() -> dict[str, object]:
     }
 
 
+@bp.get("/")
+def home() -> ResponseReturnValue:
+    return redirect(url_for("researcher.study_list"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     target = auth.safe_next(request.values.get("next"), url_for("researcher.study_list"))
