@@ -76,16 +76,22 @@ class Stored:
     click_count: int
 
 
+def only_session(db: Any, slug: str) -> ParticipantSession:
+    """Return the one participant session of the study ``slug``."""
+    (session,) = db.exec(
+        select(ParticipantSession)
+        .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
+        .join(Study, col(Study.id) == StudyVersion.study_id)
+        .where(Study.slug == slug)
+    ).all()
+    return session
+
+
 def stored_attempts(app: Flask, slug: str) -> tuple[ParticipantSession, list[Stored], list[Response]]:
     """Return the study's only session, its attempts in task order, and its responses."""
     with app.app_context():
         db = get_session()
-        (session,) = db.exec(
-            select(ParticipantSession)
-            .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
-            .join(Study, col(Study.id) == StudyVersion.study_id)
-            .where(Study.slug == slug)
-        ).all()
+        session = only_session(db, slug)
         rows = db.exec(
             select(Attempt, Task)
             .join(Task, col(Task.id) == Attempt.task_id)

@@ -11,15 +11,18 @@ from axe_playwright_python.sync_playwright import Axe
 from participant_script import (
     AXE_OPTIONS,
     DESKTOP,
+    PHONE,
     button,
     link_to,
     load_study,
+    only_session,
     radio,
     stored_attempts,
     tab_to,
 )
 from sqlmodel import select
 
+from uxlab import participation, recording
 from uxlab.answer_scales import field_names
 from uxlab.db import get_session
 from uxlab.models import Study
@@ -109,3 +112,27 @@ def test_keyboard_only_run_with_axe_on_every_page(live_server: Any, browser: Any
         ("router-warranty", "success", 1),
     ]
     assert len(responses) == 16 and session.finished_at is not None
+
+
+def test_german_pages_on_a_phone(live_server: Any, browser: Any, tmp_path: Path) -> None:
+    """The German questionnaire page (with its translation note) at 412 px: axe, no sideways scroll."""
+    slug = load_study(live_server.app, tmp_path, "hilfe", language="de", tasks=["find-hotline"])
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/s/{slug}")
+    assert page.locator("html").get_attribute("lang") == "de"
+    page.get_by_role("button", name="Ich stimme zu, Studie beginnen").tap()
+    page.wait_for_url("**/task/1")
+    no_violations(page, "German task prompt")
+    with live_server.app.app_context():  # the task itself is covered above; end it on the server
+        db = get_session()
+        session = only_session(db, slug)
+        participation.begin_task(db, session, 1, live_server.url)
+        recording.end_attempt(db, participation.progress(db, session).attempt, "give_up")
+        participation.save_seq(db, session, 1, "4")
+    page.goto(f"{live_server.url}/s/{slug}")
+    page.wait_for_url("**/questionnaires")
+    assert page.get_by_text("Übersetzungen englischsprachiger Standardfragebögen").is_visible()
+    no_violations(page, "German questionnaires")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    context.close()
