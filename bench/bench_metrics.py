@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import math
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -162,12 +163,19 @@ def main() -> None:
     print(f"plain-Python loop, inline arithmetic: {loop_s:.3f} s  -> {loop_s / vector_s:.1f}x")
     print(f"plain-Python loop + scalar functions: {scalar_s:.3f} s  -> {scalar_s / vector_s:.1f}x")
     print(f"inline loop on the numpy arrays:      {numpy_loop_s:.3f} s  -> {numpy_loop_s / vector_s:.1f}x")
-    print("target: vectorized <= 1 s and >= 30x faster than the loop")
+    load = os.getloadavg()[0]
+    print(f"machine load average (1 min): {load:.1f} on {os.cpu_count()} cores")
+    verdict = (
+        f"target <= 1 s {'met' if vector_s <= 1 else 'NOT met'}, "
+        f">= 30x vs the inline loop {'met' if loop_s / vector_s >= 30 else 'NOT met'}"
+    )
+    print(verdict)
     if args.record:
         figure = (
             f"vectorized {vector_s:.3f} s; loop (inline) {loop_s:.2f} s = {loop_s / vector_s:.0f}x; "
             f"loop + scalar functions {scalar_s:.2f} s = {scalar_s / vector_s:.0f}x; "
-            f"inline loop over numpy arrays {numpy_loop_s:.2f} s = {numpy_loop_s / vector_s:.0f}x"
+            f"inline loop over numpy arrays {numpy_loop_s:.2f} s = {numpy_loop_s / vector_s:.0f}x "
+            f"(load average {load:.1f} on {os.cpu_count()} shared cores); {verdict}"
         )
         command = f"`.venv/bin/python bench/bench_metrics.py --attempts {args.attempts} --tasks {args.tasks}`"
         if not RESULTS.exists():

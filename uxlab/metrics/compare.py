@@ -74,6 +74,7 @@ def mcnemar_exact(success_a: Values, success_b: Values, confidence: float = 0.95
     p = min(1, 2 P(X <= min(b, c))), X ~ Binomial(b + c, 1/2) (Sauro & Lewis 2016 ch. 5).
     The effect pA - pB = (b - c) / N gets the adjusted-Wald interval for matched pairs
     (Agresti & Min 2005): add z^2/8 to each cell of the 2x2 table; clipped to [-1, 1].
+    ``statistic`` is min(b, c).
     """
     a_arr = inputs.values(success_a, field="success_a", low=0, high=1, integer=True)
     b_arr = inputs.values(success_b, field="success_b", low=0, high=1, integer=True)

@@ -73,8 +73,8 @@ def versus_benchmark(
     p = P(X > x) + P(X = x)/2 under Binomial(n, benchmark); otherwise the normal
     approximation z = (x/n - p0) / sqrt(p0 (1 - p0) / n). Source: Sauro & Lewis (2016)
     ch. 4 ("Comparing a completion rate to a benchmark"). ``alternative`` is "greater"
-    (the rate exceeds the benchmark) or "less". The effect is the rate with its
-    adjusted-Wald interval.
+    (the rate exceeds the benchmark) or "less". ``statistic`` is the success count for
+    mid-p and z for the normal test; the effect is the rate with its adjusted-Wald interval.
     """
     x, n = inputs.successes_attempts(successes, attempts)
     if alternative not in ("greater", "less"):
