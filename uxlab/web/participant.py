@@ -89,7 +89,12 @@ def _participant(slug: str) -> tuple[ParticipantSession, Progress]:
     session = _study(slug)[2]
     if session is None:
         raise NoSession("No participant session.")
-    return session, participation.progress(get_session(), session)
+    return session, _progress(session)
+
+
+def _progress(session: ParticipantSession) -> Progress:
+    tolerance_s = float(current_app.config["CLOCK_TOLERANCE_S"])
+    return participation.progress(get_session(), session, clock_tolerance_s=tolerance_s)
 
 
 def _url(slug: str, where: Progress) -> str:
@@ -115,7 +120,7 @@ def _version(session: ParticipantSession) -> StudyVersion:
 def consent(slug: str) -> ResponseReturnValue:
     _, version, session = _study(slug)
     if session is not None:
-        return redirect(_url(slug, participation.progress(get_session(), session)))
+        return redirect(_url(slug, _progress(session)))
     return _render("participant/consent.html", None, version)
 
 
@@ -131,7 +136,7 @@ def consent_given(slug: str) -> ResponseReturnValue:
             headers.get("Accept-Language", ""),
             current_app.config["DEFAULT_LANGUAGE"],
         )
-    response = redirect(_url(slug, participation.progress(get_session(), session)), code=303)
+    response = redirect(_url(slug, _progress(session)), code=303)
     response.set_cookie(
         _cookie_name(slug),
         _signer().dumps(session.public_id),
@@ -167,7 +172,7 @@ def seq(slug: str, number: int) -> ResponseReturnValue:
     if request.method == "POST":
         try:
             participation.save_seq(get_session(), session, number, request.form.get("seq"))
-            return redirect(_url(slug, participation.progress(get_session(), session)), code=303)
+            return redirect(_url(slug, _progress(session)), code=303)
         except InvalidAnswers as error:
             errors = error.errors
     elif (where.step, where.number) != ("seq", number):
