@@ -183,7 +183,7 @@ def main() -> None:
                 "# Benchmark results\n\n| date | benchmark | figure | command |\n|---|---|---|---|\n"
             )
         with RESULTS.open("a", encoding="utf-8") as fh:
-            today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+            today = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d")
             fh.write(
                 f"| {today} | metrics: per-task summary, 1M attempts / 1k tasks | {figure} | {command} |\n"
             )
