@@ -301,3 +301,23 @@ def test_check_files_expands_folders_and_refuses_a_slug_twice(tmp_path: Path) ->
     empty.mkdir()
     with pytest.raises(ScenarioError, match="no scenario files here"):
         scenarios.check_files([empty])
+
+
+def test_stored_form_round_trips_with_optional_fields_left_out() -> None:
+    # Found in review: to_dict writes omitted optional fields as "" / None, which
+    # from_dict refused ("product_name: is empty"), so such studies could not be opened.
+    minimal = """
+slug: minimal
+title: Minimal
+language: en
+consent: ok
+site: {base_url: /demo}
+tasks:
+  - id: a
+    prompt: do it
+    start: /
+    success: self_report
+    stage: awareness
+"""
+    scenario = scenarios.loads(minimal)
+    assert Scenario.from_dict(scenario.to_dict()) == scenario

@@ -326,9 +326,18 @@ class Scenario:
         """Validate ``data`` (as ``to_dict`` makes it) back into a Scenario."""
         from uxlab.scenarios import from_data
 
-        return from_data(data, path)
+        return from_data(_without_empty(data), path)
 
     def content_hash(self) -> str:
         """SHA-256 of the normalized scenario: comments and layout of the file do not count."""
         canonical = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _without_empty(value: Any) -> Any:
+    """Drop keys whose value is empty or None: ``to_dict`` writes optional fields that way."""
+    if isinstance(value, dict):
+        return {k: _without_empty(v) for k, v in value.items() if v not in ("", None)}
+    if isinstance(value, list):
+        return [_without_empty(v) for v in value]
+    return value
