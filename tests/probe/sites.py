@@ -10,7 +10,9 @@
 - ``/heavy``: 200 kB of text plus three 50 kB scripts (slows down under throttling).
 - ``/error``: HTTP 500.
 - ``/host`` and ``/host-snippet``: the same small article page, the second with the
-  tracker snippet ``<script src="/static/tracker.js" defer>`` (bench/bench_snippet_cost.py).
+  tracker snippet ``<script src="/static/tracker.js" defer>`` (cacheable for an hour, as a
+  static file would be); ``/host-inline`` runs the snippet inline between two clock reads
+  and leaves its execution time in ``window.snippetMs`` (bench/bench_snippet_cost.py).
 """
 
 from __future__ import annotations
@@ -45,6 +47,10 @@ def _png(width: int, height: int) -> bytes:
 
 
 TRACKER = Path(__file__).resolve().parents[2] / "uxlab" / "static" / "tracker.js"
+TIMED_SNIPPET = (
+    "<script>window.t0 = performance.now()</script><script>{tracker}</script>"
+    "<script>window.snippetMs = performance.now() - window.t0</script>"
+)
 HOST = (
     f"<!doctype html><html lang=en><title>host</title>{STYLE}{{snippet}}<header><h1>Acme</h1></header>"
     "<main><h2>Article</h2>" + "<p>Some text of the host page, a paragraph long.</p>" * 40 + "</main>"
@@ -70,6 +76,10 @@ PAGES = {
     ),
     "/host": HOST.replace("{snippet}", ""),
     "/host-snippet": HOST.replace("{snippet}", '<script src="/static/tracker.js" defer></script>'),
+    "/host-inline": HOST.replace(
+        "{snippet}",
+        TIMED_SNIPPET.replace("{tracker}", TRACKER.read_text("utf-8") if TRACKER.exists() else ""),
+    ),
     "/heavy": (
         f"<!doctype html><title>heavy</title>{STYLE}<h1>Heavy page</h1>"
         + "".join(f'<script src="/script{i}.js"></script>' for i in range(3))
@@ -88,7 +98,7 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(delay / 1000)
             self._send(200, IMAGE, "image/png")
         elif path == "/static/tracker.js":
-            self._send(200, TRACKER.read_bytes(), "text/javascript")
+            self._send(200, TRACKER.read_bytes(), "text/javascript", cache="public, max-age=3600")
         elif path.startswith("/script"):
             self._send(200, b"window.x = '" + b"a" * 50_000 + b"';", "text/javascript")
         elif path in PAGES:
@@ -98,11 +108,11 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, b"not found", "text/plain")
 
-    def _send(self, status: int, body: bytes, kind: str) -> None:
+    def _send(self, status: int, body: bytes, kind: str, cache: str = "no-store") -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", cache)
         self.end_headers()
         self.wfile.write(body)
 

@@ -105,12 +105,29 @@ def unreachable(url: str, error: Exception) -> ProbeError:
 
 
 async def measure(
-    browser: Browser, url: str, profile: Profile, *, quiet_ms: float = 400, timeout_s: float = 30
+    browser: Browser,
+    url: str,
+    profile: Profile,
+    *,
+    quiet_ms: float = 400,
+    timeout_s: float = 30,
+    warm: bool = False,
 ) -> RunResult:
-    """Load ``url`` once in a fresh context and return its metrics; ProbeError if it cannot load."""
+    """Load ``url`` in a fresh context and return its metrics; ProbeError if it cannot load.
+
+    ``warm`` loads the page once unmeasured first, so the measured load is a repeat view
+    with the context's HTTP cache filled.
+    """
     started = time.perf_counter()
     context = await browser.new_context(**context_options(profile))
     try:
+        if warm:
+            first = await context.new_page()
+            try:
+                await first.goto(url, wait_until="load", timeout=timeout_s * 1000)
+            except PlaywrightError as error:
+                raise unreachable(url, error) from None
+            await first.close()
         await context.add_init_script(OBSERVER_JS)
         page = await context.new_page()
         cdp = await context.new_cdp_session(page)
