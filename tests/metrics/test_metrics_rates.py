@@ -127,3 +127,11 @@ def test_bad_benchmark_raises():
         versus_benchmark(3, 5, 1.2)
     with pytest.raises(MetricInputError):
         versus_benchmark(3, 5, 0.7, alternative="two-sided")
+
+
+def test_errors_name_the_field_and_map_to_400():
+    with pytest.raises(MetricInputError) as info:
+        completion_rate(6, 5)
+    assert info.value.field == "successes" and info.value.status == 400
+    assert isinstance(info.value, ValueError)
+    assert info.value.to_dict()["error"]["message"] == "successes (6) greater than attempts (5)"
