@@ -97,14 +97,15 @@ def _pooled(outcome: np.ndarray, seq: np.ndarray) -> tuple[Estimate | None, Esti
     return success, metrics.seq_mean(answered) if answered.size else None
 
 
-def _task_row(data: StudyData, i: int, sel: np.ndarray, ends: dict[str, int], page_status: str) -> TaskRow:
+def _task_row(
+    data: StudyData, i: int, sel: np.ndarray, ok_times: np.ndarray, ends: dict[str, int], page_status: str
+) -> TaskRow:
     info = data.tasks[i]
-    outcome, times, seq, direct = (a[sel] for a in (data.a_outcome, data.a_time_s, data.a_seq, data.a_direct))
+    outcome, seq, direct = (a[sel] for a in (data.a_outcome, data.a_seq, data.a_direct))
     n = int(outcome.size)
     ok = outcome == 0
     x = int(ok.sum())
     success, seq_est = _pooled(outcome, seq)
-    ok_times = times[ok & np.isfinite(times) & (times > 0)]
     time_est = metrics.time_on_task_s(ok_times) if ok_times.size else None
     n_direct = int(np.count_nonzero(ok & (direct == 1)))
     split_known = n > 0 and not np.any(ok & (direct == -1))
@@ -153,20 +154,19 @@ def _stages(data: StudyData, keep: np.ndarray, rows: Sequence[TaskRow]) -> tuple
     return tuple(out)
 
 
-def _questionnaires(data: StudyData, keep_r: np.ndarray) -> tuple[list[Figure], dict[str, object]]:
-    items = {name: arr[keep_r] for name, arr in data.r_items.items()}
-    complete = {name: arr[~np.isnan(arr).any(axis=1)] for name, arr in items.items()}
+def _questionnaires(data: StudyData, version: int | None) -> tuple[list[Figure], dict[str, object]]:
+    rows = {name: answers.rows(version) for name, answers in data.answers.items()}
     extra: dict[str, object] = {"grade": None, "percentile": None, "nps_counts": {}}
     figures = []
-    sus = metrics.sus_summary(complete["sus"]) if len(complete["sus"]) else None
+    sus = metrics.sus_summary(rows["sus"]) if len(rows["sus"]) else None
     if sus is not None:
         extra["grade"], extra["percentile"] = sus.grade, sus.percentile
     note = f"grade {sus.grade}, percentile {sus.percentile:.0f}" if sus else ""
     figures.append(Figure.of("sus", "SUS", "score 0..100", sus.score if sus else None, note))
-    umux = metrics.umux_lite(complete["umux_lite"]) if len(complete["umux_lite"]) else None
+    umux = metrics.umux_lite(rows["umux_lite"]) if len(rows["umux_lite"]) else None
     note = f"SUS-equivalent {umux.sus_equivalent.estimate:.1f} (regression)" if umux else ""
     figures.append(Figure.of("umux_lite", "UMUX-Lite", "score 0..100", umux.score if umux else None, note))
-    nps = metrics.nps(complete["nps"][:, 0]) if len(complete["nps"]) else None
+    nps = metrics.nps(rows["nps"][:, 0]) if len(rows["nps"]) else None
     if nps is not None:
         extra["nps_counts"] = {
             "promoters": nps.promoters,
@@ -174,11 +174,9 @@ def _questionnaires(data: StudyData, keep_r: np.ndarray) -> tuple[list[Figure], 
             "detractors": nps.detractors,
         }
     figures.append(Figure.of("nps", "NPS", "score -100..100", nps.nps if nps else None))
-    csat = metrics.csat(complete["csat"][:, 0]) if len(complete["csat"]) else None
+    csat = metrics.csat(rows["csat"][:, 0]) if len(rows["csat"]) else None
     figures.append(Figure.of("csat", "CSAT", "share 0..1", csat, "share answering 4 or 5"))
-    scale = np.asarray([v or "2.0" for v in data.r_ces_version], dtype=object)[keep_r]
-    ces_rows = items["ces"][:, 0][(scale == (data.ces_version or "2.0")) & ~np.isnan(items["ces"][:, 0])]
-    ces = metrics.ces(ces_rows, data.ces_version or "2.0") if ces_rows.size else None
+    ces = metrics.ces(rows["ces"][:, 0], data.ces_version or "2.0") if len(rows["ces"]) else None
     note = f"CES {ces.version}; {ces.favourable.estimate:.0%} {ces.favourable_label}" if ces else ""
     figures.append(Figure.of("ces", "CES", "mean rating", ces.mean if ces else None, note))
     return figures, extra
@@ -191,11 +189,6 @@ def compute(data: StudyData, filters: Filters, pages: Sequence[PageSpeed], now: 
         if filters.version is None
         else data.a_version == filters.version
     )
-    keep_r = (
-        np.ones(data.r_version.size, dtype=bool)
-        if filters.version is None
-        else data.r_version == filters.version
-    )
     order = np.argsort(data.a_task[keep], kind="stable")
     rows = []
     ends: list[dict[str, int]] = [{} for _ in data.tasks]
@@ -204,12 +197,20 @@ def compute(data: StudyData, filters: Filters, pages: Sequence[PageSpeed], now: 
             ends[task][page] = ends[task].get(page, 0) + count
     kept_index = np.flatnonzero(keep)[order]
     bounds = np.searchsorted(data.a_task[kept_index], np.arange(len(data.tasks) + 1))
+    t_keep = (
+        np.ones(data.t_task.size, dtype=bool)
+        if filters.version is None
+        else data.t_version == filters.version
+    )
+    t_order = np.argsort(data.t_task[t_keep], kind="stable")
+    t_sorted, ok_times = data.t_task[t_keep][t_order], data.t_time_s[t_keep][t_order]
+    t_bounds = np.searchsorted(t_sorted, np.arange(len(data.tasks) + 1))
     for i, info in enumerate(data.tasks):
         sel = kept_index[bounds[i] : bounds[i + 1]]
-        rows.append(_task_row(data, i, sel, ends[i], page_status_of(pages, info.start)))
-    outcome, times, seq = data.a_outcome[keep], data.a_time_s[keep], data.a_seq[keep]
+        task_times = ok_times[t_bounds[i] : t_bounds[i + 1]]
+        rows.append(_task_row(data, i, sel, task_times, ends[i], page_status_of(pages, info.start)))
+    outcome, seq = data.a_outcome[keep], data.a_seq[keep]
     success, seq_est = _pooled(outcome, seq)
-    ok_times = times[(outcome == 0) & np.isfinite(times) & (times > 0)]
     sums = [r.sum_pct for r in rows if r.sum_pct is not None]
     sum_fig = Figure(
         "sum", "SUM", float(np.mean(sums)) if sums else None, None, None, len(sums), "percent 0..100",
@@ -217,7 +218,7 @@ def compute(data: StudyData, filters: Filters, pages: Sequence[PageSpeed], now: 
     )  # fmt: skip
     passing = sum(1 for p in pages if p.passes)
     cwv = metrics.completion_rate(passing, len(pages)) if pages else None
-    q_figures, extra = _questionnaires(data, keep_r)
+    q_figures, extra = _questionnaires(data, filters.version)
     headline = (
         Figure.of("task_success", "Task success", "share 0..1", success),
         Figure.of(

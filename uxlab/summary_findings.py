@@ -81,7 +81,7 @@ def _slow_pages(pages: Sequence[PageSpeed]) -> list[Finding]:
 
 
 def _fell(data: StudyData, filters: Filters) -> list[Finding]:
-    present = sorted(set(data.a_version.tolist()) | set(data.r_version.tolist()))
+    present = sorted(set(data.a_version.tolist()) | data.answers["sus"].versions())
     current = filters.version if filters.version is not None else (present[-1] if present else None)
     earlier = [v for v in present if current is not None and v < current]
     if not earlier:
@@ -113,9 +113,7 @@ def _fell(data: StudyData, filters: Filters) -> list[Finding]:
                     f"version {prev} (p = {test.p_value:.3f})."
                 )
                 out.append(Finding("score_fell", f"{info.key} success", text, round(float(drop), 4)))
-    sus = data.r_items["sus"]
-    complete = ~np.isnan(sus).any(axis=1)
-    new, old = (sus[complete & (data.r_version == v)] for v in (current, prev))
+    new, old = (data.answers["sus"].rows(v) for v in (current, prev))
     if len(new) >= 2 and len(old) >= 2:
         a, b = metrics.sus_scores(new), metrics.sus_scores(old)
         try:

@@ -8,9 +8,10 @@ expression is the last page of a JSON path).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from sqlalchemy import Select, case, func
@@ -24,6 +25,10 @@ from uxlab.summary_types import Filters
 
 QUESTIONNAIRE_ITEMS = {"sus": 10, "umux_lite": 2, "nps": 1, "csat": 1, "ces": 1}
 OUTCOME_CODES = {"success": 0, "failure": 1, "give_up": 2, "timeout": 3}
+ATTEMPT_DTYPE = np.dtype(
+    [("task", "i8"), ("version", "i8"), ("outcome", "i8"), ("seq", "i8"), ("direct", "i8"), ("count", "i8")]
+)
+TIME_DTYPE = np.dtype([("task", "i8"), ("version", "i8"), ("time", "f8")])
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,23 @@ class TaskInfo:
 
 
 @dataclass(frozen=True)
+class Answers:
+    """Complete answers to one questionnaire as distinct (version, items) rows with their counts."""
+
+    version: np.ndarray  # (k,)
+    values: np.ndarray  # (k, items)
+    count: np.ndarray  # (k,)
+
+    def rows(self, version: int | None = None) -> np.ndarray:
+        """One row of item answers per respondent (of ``version``, or all)."""
+        keep = np.ones(self.count.size, dtype=bool) if version is None else self.version == version
+        return np.repeat(self.values[keep], self.count[keep], axis=0)
+
+    def versions(self) -> set[int]:
+        return set(self.version.tolist())
+
+
+@dataclass(frozen=True)
 class StudyData:
     """Stored results of one study as arrays; attempts and respondents carry their version number."""
 
@@ -49,17 +71,17 @@ class StudyData:
     a_task: np.ndarray  # index into tasks
     a_version: np.ndarray
     a_outcome: np.ndarray  # codes of OUTCOME_CODES
-    a_time_s: np.ndarray  # NaN when not ended with a time
     a_seq: np.ndarray  # NaN when not answered
     a_direct: np.ndarray  # 1 direct, 0 indirect/not a success, -1 unknown (no ideal path)
-    r_version: np.ndarray  # one row per respondent
-    r_items: dict[str, np.ndarray]  # questionnaire -> (respondents, items) with NaN gaps
-    r_ces_version: tuple[str | None, ...]
+    t_task: np.ndarray  # successful attempts' times: task index, version, seconds
+    t_version: np.ndarray
+    t_time_s: np.ndarray
+    answers: dict[str, Answers]  # questionnaire -> complete answers (CES: on the newest version's scale)
     failure_ends: tuple[tuple[int, int, str, int], ...]  # (version, task index, last page, count)
     days: tuple[tuple[int, str, int, int], ...]  # (version, day, started, finished)
 
 
-def _where_sessions(stmt: Select[Any], study_id: int, filters: Filters) -> Select[Any]:
+def _where_sessions(stmt: Any, study_id: int, filters: Filters) -> Any:
     stmt = stmt.where(col(StudyVersion.study_id) == study_id)
     if filters.device:
         stmt = stmt.where(col(ParticipantSession.device_class) == filters.device)
@@ -73,7 +95,7 @@ def _where_sessions(stmt: Select[Any], study_id: int, filters: Filters) -> Selec
     return stmt
 
 
-def _sessions_join(stmt: Select[Any]) -> Select[Any]:
+def _sessions_join(stmt: Any) -> Any:
     return stmt.join(ParticipantSession, col(ParticipantSession.id) == Attempt.session_id).join(
         StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id
     )
@@ -127,71 +149,99 @@ def _tasks(
     return tuple(infos), by_id, versions, ces_version
 
 
+def _task_index(by_id: dict[int, int], task_ids: np.ndarray) -> np.ndarray:
+    keys = np.fromiter(by_id.keys(), dtype=np.int64, count=len(by_id))
+    vals = np.fromiter(by_id.values(), dtype=np.int64, count=len(by_id))
+    order = np.argsort(keys)
+    return vals[order][np.searchsorted(keys[order], task_ids)]
+
+
 def _attempts(db: Session, study_id: int, filters: Filters, by_id: dict[int, int]) -> list[np.ndarray]:
+    """Ended attempts: one entry per attempt (task, version, outcome, SEQ, direct), grouped in SQL.
+
+    SQL counts the attempts per (task, version, outcome, SEQ, direct) and numpy repeats the
+    groups, so a million attempts cross the driver as a few hundred rows.
+    """
     outcome = case(
         *((col(Attempt.outcome) == name, code) for name, code in OUTCOME_CODES.items() if code < 3), else_=3
     )
     direct = case((col(Attempt.direct).is_(None), -1), (col(Attempt.direct).is_(True), 1), else_=0)
+    keys = [
+        col(Attempt.task_id),
+        col(StudyVersion.number),
+        outcome,
+        func.coalesce(col(Attempt.seq), 0),
+        direct,
+    ]
+    stmt = _where_sessions(_sessions_join(sql_select(*keys, func.count())), study_id, filters)
+    arr = _structured(db, stmt.where(col(Attempt.outcome).is_not(None)).group_by(*keys), ATTEMPT_DTYPE)
+    if not arr.size:
+        return [np.zeros(0, dtype=np.int64)] * 3 + [np.zeros(0), np.zeros(0, dtype=np.int64)]
+    seq = np.where(arr["seq"] == 0, np.nan, arr["seq"].astype(float))
+    columns = [_task_index(by_id, arr["task"]), arr["version"], arr["outcome"], seq, arr["direct"]]
+    return [np.repeat(column, arr["count"]) for column in columns]
+
+
+def _times(db: Session, study_id: int, filters: Filters, by_id: dict[int, int]) -> list[np.ndarray]:
+    """Successful attempts' times in seconds, with their task index and version."""
     stmt = _where_sessions(
         _sessions_join(
-            sql_select(
-                col(Attempt.task_id),
-                col(StudyVersion.number),
-                outcome,
-                col(Attempt.time_on_task_s),
-                col(Attempt.seq),
-                direct,
-            )
+            sql_select(col(Attempt.task_id), col(StudyVersion.number), col(Attempt.time_on_task_s))
         ),
         study_id,
         filters,
-    ).where(col(Attempt.outcome).is_not(None))
-    rows = db.connection().execute(stmt).all()
-    if not rows:
-        return [np.zeros(0, dtype=np.int64)] * 3 + [np.zeros(0)] * 2 + [np.zeros(0, dtype=np.int64)]
-    arr = np.array(rows, dtype=float)  # None -> nan
-    ids = arr[:, 0].astype(np.int64)
-    keys = np.fromiter(by_id.keys(), dtype=np.int64, count=len(by_id))
-    vals = np.fromiter(by_id.values(), dtype=np.int64, count=len(by_id))
-    order = np.argsort(keys)
-    task_index = vals[order][np.searchsorted(keys[order], ids)]
-    return [
-        task_index,
-        arr[:, 1].astype(np.int64),
-        arr[:, 2].astype(np.int64),
-        arr[:, 3],
-        arr[:, 4],
-        arr[:, 5].astype(np.int64),
-    ]
+    ).where(col(Attempt.outcome) == "success", col(Attempt.time_on_task_s) > 0)
+    arr = _structured(db, stmt, TIME_DTYPE)
+    return [_task_index(by_id, arr["task"]), arr["version"], arr["time"]]
 
 
-def _responses(
-    db: Session, study_id: int, filters: Filters
-) -> tuple[np.ndarray, dict[str, np.ndarray], tuple]:
-    """One row per respondent: each questionnaire item pivoted into a column (SQL does the pivot)."""
-    columns: list[ColumnElement[Any]] = []
-    for name, count in QUESTIONNAIRE_ITEMS.items():
-        for item in range(1, count + 1):
-            hit = (col(Response.questionnaire) == name) & (col(Response.item) == item)
-            columns.append(func.max(case((hit, Response.value))))
-    ces_scale = func.max(case((col(Response.questionnaire) == "ces", Response.scale_version)))
-    stmt = (
-        sql_select(col(StudyVersion.number), ces_scale, *columns)
+def _structured(db: Session, stmt: Select[Any], dtype: np.dtype[Any]) -> np.ndarray:
+    """Run a query and read its rows straight from the DBAPI cursor into a structured array.
+
+    Bypasses SQLAlchemy's Row objects (a million of them cost seconds); every column must
+    be a plain number (use COALESCE for NULLs).
+    """
+    result = db.connection().execute(stmt)
+    try:
+        return np.fromiter(cast(Iterable[tuple[Any, ...]], result.cursor), dtype=dtype)
+    finally:
+        result.close()
+
+
+def _answers(db: Session, study_id: int, filters: Filters, name: str, scale: str | None) -> Answers:
+    """Complete answers to ``name`` grouped by version and item values (SQL pivots and counts).
+
+    Counting distinct answer rows keeps the result small however many people answered;
+    expanding them again (``Answers.rows``) gives the metrics the same arrays.
+    """
+    items = QUESTIONNAIRE_ITEMS[name]
+    number: Any = col(StudyVersion.number).label("version")
+    where = [col(Response.questionnaire) == name, col(Response.value).is_not(None)]
+    if scale is not None:
+        where.append(func.coalesce(col(Response.scale_version), "2.0") == scale)
+    if items == 1:
+        cells: list[ColumnElement[Any]] = [func.max(col(Response.value)).label("i1")]
+    else:
+        cells = [
+            func.max(case((col(Response.item) == i, col(Response.value)))).label(f"i{i}")
+            for i in range(1, items + 1)
+        ]
+    per_person = (
+        sql_select(number, *cells)
         .select_from(Response)
         .join(ParticipantSession, col(ParticipantSession.id) == Response.session_id)
         .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
-        .where(col(Response.questionnaire).in_(list(QUESTIONNAIRE_ITEMS)), col(Response.value).is_not(None))
+        .where(*where)
         .group_by(col(Response.session_id), col(StudyVersion.number))
+        .having(func.count() == items)
     )
-    rows = db.connection().execute(_where_sessions(stmt, study_id, filters)).all()
-    width = sum(QUESTIONNAIRE_ITEMS.values())
-    values = np.array([r[2:] for r in rows], dtype=float).reshape(len(rows), width)
-    items: dict[str, np.ndarray] = {}
-    start = 0
-    for name, count in QUESTIONNAIRE_ITEMS.items():
-        items[name] = values[:, start : start + count]
-        start += count
-    return np.array([r[0] for r in rows], dtype=np.int64), items, tuple(r[1] for r in rows)
+    inner = _where_sessions(per_person, study_id, filters).subquery()
+    keys = [inner.c.version, *(inner.c[f"i{i}"] for i in range(1, items + 1))]
+    stmt = sql_select(*keys, func.count()).group_by(*keys)
+    dtype = np.dtype([("version", "i8"), *((f"i{i}", "i8") for i in range(1, items + 1)), ("count", "i8")])
+    arr = _structured(db, stmt, dtype)
+    values = np.stack([arr[f"i{i}"] for i in range(1, items + 1)], axis=1).reshape(arr.size, items)
+    return Answers(arr["version"], values, arr["count"])
 
 
 def _last_page(db: Session) -> ColumnElement[Any]:
@@ -232,8 +282,12 @@ def load(db: Session, slug: str, filters: Filters) -> StudyData:
     study = studies.get_study(db, slug)
     study_id = int(study.id or 0)
     tasks, by_id, versions, ces_version = _tasks(db, study)
-    a_task, a_version, a_outcome, a_time, a_seq, a_direct = _attempts(db, study_id, filters, by_id)
-    r_version, r_items, r_ces = _responses(db, study_id, filters)
+    a_task, a_version, a_outcome, a_seq, a_direct = _attempts(db, study_id, filters, by_id)
+    t_task, t_version, t_time = _times(db, study_id, filters, by_id)
+    answers = {
+        name: _answers(db, study_id, filters, name, (ces_version or "2.0") if name == "ces" else None)
+        for name in QUESTIONNAIRE_ITEMS
+    }
     return StudyData(
         study,
         versions,
@@ -242,12 +296,12 @@ def load(db: Session, slug: str, filters: Filters) -> StudyData:
         a_task,
         a_version,
         a_outcome,
-        a_time,
         a_seq,
         a_direct,
-        r_version,
-        r_items,
-        r_ces,
+        t_task,
+        t_version,
+        t_time,
+        answers,
         _failure_ends(db, study_id, filters, by_id),
         _days(db, study_id, filters),
     )
