@@ -83,6 +83,7 @@ class _Checked:
     task: np.ndarray
     ok: np.ndarray
     size: int
+    attempts: np.ndarray
     ok_task: np.ndarray
     ok_time_s: np.ndarray
     seq_codes: np.ndarray
@@ -99,10 +100,16 @@ def _check(task: Any, outcome: Any, time_s: Any, seq: Any, n_tasks: int | None) 
         raise MetricInputError("task, outcome, time_s and seq must have the same length", field="task")
     if not (np.issubdtype(t.dtype, np.integer) and np.issubdtype(o.dtype, np.integer)):
         raise MetricInputError("task and outcome must be integer codes", field="task")
-    size = int(t.max()) + 1 if n_tasks is None else n_tasks
-    if t.min() < 0 or t.max() >= size:
+    # bincount both counts and range-checks: it rejects negatives, and its length is max + 1.
+    try:
+        attempts = np.bincount(t, minlength=n_tasks or 0)
+        by_outcome = np.bincount(o)
+    except ValueError:
+        raise MetricInputError("task and outcome must not be negative", field="task") from None
+    size = attempts.size if n_tasks is None else n_tasks
+    if attempts.size > size:
         raise MetricInputError(f"task: indexes must be within 0..{size - 1}", field="task")
-    if o.min() < 0 or o.max() >= len(OUTCOMES):
+    if by_outcome.size > len(OUTCOMES):
         raise MetricInputError("outcome: codes must be 0..3 (see OUTCOMES)", field="outcome")
     ok = o == SUCCESS
     ok_times = tm[ok]
@@ -118,7 +125,7 @@ def _check(task: Any, outcome: Any, time_s: Any, seq: Any, n_tasks: int | None) 
     ints = codes.astype(np.int64)
     if np.any(ints != codes) or np.count_nonzero(ints) != t.size - np.count_nonzero(missing):
         raise MetricInputError("seq: ratings must be whole numbers 1..7 (NaN = not answered)", field="seq")
-    return _Checked(t, ok, size, t[ok], ok_times, ints)
+    return _Checked(t, ok, size, attempts, t[ok], ok_times, ints)
 
 
 def _t_half(sd: np.ndarray, n: np.ndarray, confidence: float) -> np.ndarray:
@@ -200,7 +207,7 @@ def summarize_tasks(
     c = _check(task, outcome, time_s, seq, n_tasks)
     t, ok, size = c.task, c.ok, c.size
 
-    attempts = np.bincount(t, minlength=size)
+    attempts = c.attempts
     successes = np.bincount(c.ok_task, minlength=size)
     if direct is None:
         direct_successes = np.zeros(size, dtype=np.int64)
