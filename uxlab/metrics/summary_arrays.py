@@ -101,6 +101,7 @@ def _check(task: Any, outcome: Any, time_s: Any, seq: Any, n_tasks: int | None) 
     if not (np.issubdtype(t.dtype, np.integer) and np.issubdtype(o.dtype, np.integer)):
         raise MetricInputError("task and outcome must be integer codes", field="task")
     # bincount both counts and range-checks: it rejects negatives, and its length is max + 1.
+    t, o = t.astype(np.intp, copy=False), o.astype(np.intp, copy=False)
     try:
         attempts = np.bincount(t, minlength=n_tasks or 0)
         by_outcome = np.bincount(o)
