@@ -91,6 +91,8 @@ def test_phone_url_failure_answer_and_timeout(live_server: Any, browser: Any, tm
     p.follow("a#customer-portal-link", pause_s=0.5)
     p.arrive("a#helpdesk-link", "/support/helpdesk")
     assert p.fits_width()
+    p.page.goto(f"{live_server.url}/s/{slug}")  # coming back to the study link resumes at the SEQ
+    p.page.wait_for_url("**/task/1/seq")
     p.seq(4)
     # 2 open-ticket: the participant presses Done on the helpdesk page without opening a ticket.
     p.start()
