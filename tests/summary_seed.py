@@ -197,3 +197,12 @@ def seed(db: Session, folder: Path, people: tuple[Person, ...] = PEOPLE) -> list
     """Load the scenario and run every person through it."""
     version = load(db, folder)
     return [add_person(db, version, person) for person in people]
+
+
+def seed_second_version(db: Session, folder: Path) -> StudyVersion:
+    """Version 2 (an edited prompt): four desktop participants, slower and less happy at "find"."""
+    v2 = load(db, folder, SCENARIO.replace("Find the helpdesk portal.", "Find the helpdesk."))
+    rest = {k: PEOPLE[0].tries[k] for k in ("buy", "about")}
+    for seq, time_s in ((1, 80), (1, 95), (2, 70), (1, 120)):
+        add_person(db, v2, Person("desktop", {"find": Try("success", time_s, DIRECT_FIND, seq), **rest}))
+    return v2

@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+import numpy as np
 import pytest
 import summary_seed as seed
 from flask import Flask
+from scipy import stats
 
 from uxlab import auth
 from uxlab.db import get_session
@@ -125,3 +128,29 @@ def test_csv_cells_defuse_formulas() -> None:
     assert cell("+1 555 0100") == "+1 555 0100"  # a phone number stays as it is
     assert cell(["/", "/about"]) == "/ > /about"
     assert (cell(None), cell(True), cell(3)) == ("", "true", 3)
+
+
+def test_comparison_page_tests_the_differences(app: Flask, tmp_path: Path) -> None:
+    client = signed_in(app, tmp_path)
+    assert client.get("/studies/cx/compare").status_code == 400  # one version only
+    with app.app_context():
+        seed.seed_second_version(get_session(), tmp_path)
+    page = client.get("/studies/cx/compare").get_data(as_text=True)
+    assert "Version 1 against version 2" in page
+    rows = {r.split("</th>")[0]: r for r in page.split('<th scope="row">')[1:]}
+    seq_row = next(r for k, r in rows.items() if k.startswith("SEQ<br>") and "Find the helpdesk" in k)
+    old = [p.tries["find"].seq for p in seed.PEOPLE]
+    p_seq = stats.ttest_ind(old, [1, 1, 2, 1], equal_var=False).pvalue  # Welch, as scipy computes it
+    assert f"{p_seq:.3f}" in seq_row and "<strong>Yes</strong>" in seq_row
+    # N-1 two-proportion test (Campbell 2007) of 4/6 against 4/4, by hand.
+    n1, n2, x1, x2 = 6, 4, 4, 4
+    pooled = (x1 + x2) / (n1 + n2)
+    z = (x1 / n1 - x2 / n2) / math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2)) * math.sqrt(9 / 10)
+    success_row = next(r for k, r in rows.items() if k.startswith("Task success") and "helpdesk" in k)
+    assert f"{2 * stats.norm.sf(abs(z)):.3f}" in success_row
+    time_row = next(r for k, r in rows.items() if k.startswith("Time on task") and "helpdesk" in k)
+    old_t = [p.tries["find"].time_s for p in seed.PEOPLE if p.tries["find"].outcome == "success"]
+    p_time = stats.ttest_ind(np.log(old_t), np.log([80, 95, 70, 120]), equal_var=False).pvalue
+    assert f"{p_time:.3f}" in time_row
+    assert client.get("/studies/cx/compare?a=1&b=9").status_code == 400
+    assert client.get("/studies/cx/compare?a=x").status_code == 400

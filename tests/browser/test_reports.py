@@ -1,4 +1,4 @@
-"""Report pages in real Chromium at 412 px: dashboard, journey map, a filter, axe-core WCAG 2.1 AA."""
+"""Report pages in real Chromium at 412 px: dashboard, journey map, comparison, filters, axe-core."""
 
 from __future__ import annotations
 
@@ -55,5 +55,18 @@ def test_dashboard_and_journey_map_on_a_phone(live_server: Any, browser: Any, tm
         page.locator(".touchpoint summary").first.click()
         assert page.locator(".touchpoint details[open] dd").first.is_visible()
         _check(page, axe, tmp_path, "journey")
+
+        with live_server.app.app_context():
+            seed.seed_second_version(get_session(), tmp_path)
+        page.goto(live_server.url + "/studies/cx/summary")
+        with page.expect_navigation():
+            page.click("nav.report-nav >> text=Compare versions")
+        assert page.url == live_server.url + "/studies/cx/compare"
+        assert "Version 1 against version 2" in page.locator("h1").inner_text()
+        page.select_option("#f-device", "desktop")
+        with page.expect_navigation():
+            page.click("text=Apply filters")
+        assert "device=desktop" in page.url and "a=1" in page.url and "b=2" in page.url
+        _check(page, axe, tmp_path, "compare")
     finally:
         context.close()

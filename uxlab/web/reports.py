@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, render_template, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
-from uxlab import auth, report_export, report_format, studies
+from uxlab import auth, comparison, report_export, report_format, studies
 from uxlab.charts.report import dashboard_charts, history_charts
 from uxlab.db import get_session
 from uxlab.summary import build_summary
@@ -42,6 +42,14 @@ def journey(slug: str) -> ResponseReturnValue:
     s = _summary(slug)
     stages = {stage.stage: stage for stage in s.stages}
     return render_template("reports/journey.html", s=s, stages=stages, stage_names=STAGES)
+
+
+@bp.get("/studies/<slug>/compare")
+@auth.login_required
+def compare(slug: str) -> ResponseReturnValue:
+    a, b = comparison.version_args(request.args.to_dict())
+    result = comparison.compare_versions(get_session(), slug, a, b, Filters.from_args(request.args))
+    return render_template("reports/compare.html", s=result.b, c=result)
 
 
 @bp.get("/studies/<slug>/summary.json")
