@@ -98,6 +98,8 @@ def test_upload_appears_in_history_and_tokens_are_checked(live_server: Any, tmp_
     client = app.test_client()
     with client.session_transaction() as session:
         session[auth.SESSION_KEY] = user_id
+    listing = client.get("/studies/helpdesk/probes").get_data(as_text=True)
+    assert "path=/products" in listing and "Create upload token" in listing
     page = client.get("/studies/helpdesk/probes/page?path=/products")
     assert page.status_code == 200
     html = page.get_data(as_text=True)

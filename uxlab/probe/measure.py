@@ -172,9 +172,10 @@ async def _settle(page: Any, quiet_ms: float, timeout_s: float) -> dict[str, Any
         data: dict[str, Any] = await page.evaluate(READ_JS)
         nav = data.get("nav") or {}
         latest = max(float(data.get("last") or 0), float(nav.get("loadEventEnd") or 0))
-        if data["now"] - latest >= quiet_ms or time.monotonic() > deadline:
+        quiet_for = data["now"] - latest
+        if quiet_for >= quiet_ms or time.monotonic() > deadline:
             return data
-        await page.wait_for_timeout(min(quiet_ms, 100))
+        await page.wait_for_timeout(quiet_ms - quiet_for)
 
 
 def _metrics(data: dict[str, Any]) -> dict[str, float | None]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 
 from uxlab import auth
 from uxlab.charts.lines import Series, line_chart
@@ -71,12 +72,20 @@ def history(slug: str) -> ResponseReturnValue:
     path = request.args.get("path", "")
     db = get_session()
     by_profile = store.page_history(db, slug, path)
-    limits = store.page_budgets(db, slug, path)
+    charts = history_charts(path, by_profile, store.page_budgets(db, slug, path))
+    return render_template("probes/history.html", slug=slug, path=path, charts=charts, by_profile=by_profile)
+
+
+def history_charts(
+    path: str, by_profile: dict[str, list[store.HistoryPoint]], limits: dict[str, dict[str, float]]
+) -> list[tuple[str, Markup]]:
+    """Return (title, SVG line chart) per metric: one line per profile, the budget dashed."""
+    labels = [p.label for p in next(iter(by_profile.values()), [])]
     charts = []
     for metric, title in CHART_TITLES.items():
-        labels = [p.label for p in next(iter(by_profile.values()), [])]
         series = [Series(prof, [p.values.get(metric) for p in points]) for prof, points in by_profile.items()]
         limit = limits.get(metric, {})
         budget = limit.get("max", limit.get("min"))
-        charts.append(line_chart(f"{title}, {path}", labels, series, budget=budget, budget_label="budget"))
-    return render_template("probes/history.html", slug=slug, path=path, charts=charts, by_profile=by_profile)
+        top = 1.0 if metric == "score" else None
+        charts.append((title, line_chart(f"{title}, {path}", labels, series, budget=budget, y_max=top)))
+    return charts
