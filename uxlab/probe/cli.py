@@ -51,25 +51,27 @@ def _plan(
 
     if bool(scenario) == bool(urls):
         raise ProbeError("give a scenario file or --url (not both): uxlab probe SCENARIO | --url URL")
+    spec = None
     if scenario:
-        plan = plan_from_scenario(scenarios.load(scenario), server, runs)
+        loaded = scenarios.load(scenario)
+        spec = loaded.probe
+        plan = plan_from_scenario(loaded, server, runs)
     else:
         plan = Plan(pages=tuple(PageTarget(u, u) for u in urls), profiles=(), runs=runs or 3)
     if profiles or not plan.profiles:
-        unknown = [p for p in profiles if p not in scenarios.BUILTIN_PROFILES]
-        if unknown:
-            raise ProbeError(
-                f"unknown profile {unknown[0]!r}: use desktop or mobile, or define it in the scenario"
-            )
-        names = profiles or ("desktop", "mobile")
-        plan = Plan(
-            plan.pages,
-            tuple(scenarios.BUILTIN_PROFILES[n] for n in names),
-            plan.runs,
-            plan.tasks,
-            plan.site_url,
-            plan.study,
-        )
+        chosen = []
+        for name in profiles or ("desktop", "mobile"):
+            try:
+                chosen.append(spec.profile(name) if spec else scenarios.BUILTIN_PROFILES[name])
+            except KeyError:
+                raise ProbeError(
+                    f"unknown profile {name!r}: use desktop or mobile, or define it under probe.profile_defs"
+                ) from None
+        plan = dataclasses.replace(plan, profiles=tuple(chosen))
+    if plan.runs < 1 or plan.runs % 2 == 0:
+        raise ProbeError(f"runs must be an odd number, got {plan.runs}")
+    if not plan.pages and not plan.tasks:
+        raise ProbeError(f"{scenario}: nothing to probe (no probe.pages and no task with an ideal_path)")
     return plan
 
 
@@ -127,7 +129,9 @@ def probe(**opts: Any) -> None:
     try:
         report = run_probe_command(**opts)
     except UxlabError as error:
-        _fail(error)
+        # Whatever stops a probe from running (bad file, browser, site, upload) is exit status 2.
+        click.echo(f"uxlab: {error.message}", err=True)
+        sys.exit(ProbeError.exit_code)
     sys.exit(report["summary"]["exit_code"])
 
 

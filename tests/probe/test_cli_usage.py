@@ -1,0 +1,49 @@
+"""Usage and setup errors of ``uxlab probe``: one line, exit status 2, before any browser starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from uxlab.cli import cli
+
+HELPDESK = Path(__file__).resolve().parents[2] / "scenarios" / "helpdesk.yaml"
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["probe", *args])
+    return result.exit_code, result.output.strip()
+
+
+def test_bad_scenario_file_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(HELPDESK.read_text(encoding="utf-8").replace("runs: 3 ", "runs: two "), encoding="utf-8")
+    code, output = _run(str(bad), "--server", "http://127.0.0.1:1")
+    assert code == 2
+    assert len(output.splitlines()) == 1
+    assert output.startswith(f"uxlab: {bad}:") and "probe.runs" in output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "give a scenario file or --url"),
+        ((str(HELPDESK),), "pass --server http://HOST:PORT"),
+        (
+            (str(HELPDESK), "--server", "http://127.0.0.1:1", "--profile", "tablet"),
+            "unknown profile 'tablet'",
+        ),
+        (("--url", "http://127.0.0.1:1/", "--runs", "2"), "runs must be an odd number"),
+        (("--url", "http://127.0.0.1:1/", "--upload", "http://127.0.0.1:1"), "--upload needs --token"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(
+    args: tuple[str, ...], message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("UXLAB_PROBE_TOKEN", raising=False)
+    code, output = _run(*args)
+    assert code == 2, output
+    assert output.startswith("uxlab: ") and message in output
+    assert "Traceback" not in output
