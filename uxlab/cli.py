@@ -259,6 +259,10 @@ from uxlab.probe.cli import tokens as _tokens_group  # noqa: E402
 cli.add_command(_probe_command)
 cli.add_command(_tokens_group)
 
+from uxlab.report_pdf import report as _report_command  # noqa: E402
+
+cli.add_command(_report_command)
+
 
 def main() -> None:
     cli()

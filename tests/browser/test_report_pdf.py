@@ -1,0 +1,37 @@
+"""`uxlab report STUDY --pdf FILE`: Chromium prints the dashboard; the PDF's text has the headline figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import summary_seed as seed
+from click.testing import CliRunner
+from flask import Flask
+from pypdf import PdfReader
+
+from uxlab.cli import cli
+from uxlab.db import database_url, get_session
+from uxlab.summary import build_summary
+
+
+@pytest.mark.browser
+def test_report_pdf_has_the_headline_figures(app: Flask, tmp_path: Path, browser: object) -> None:
+    # ``browser`` only skips this test where Chromium is missing; the command starts its own.
+    with app.app_context():
+        seed.seed(get_session(), tmp_path)
+        summary = build_summary(get_session(), "cx")
+    out = tmp_path / "cx.pdf"
+    env = {"UXLAB_DATABASE_URL": database_url(app)}
+    result = CliRunner().invoke(cli, ["report", "cx", "--pdf", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    text = " ".join(text.split())
+    success = summary.figure("task_success")
+    assert success.value == 12 / 18
+    assert "Task success 67%" in text and "n = 18" in text
+    assert "SUS 69.6" in text and "grade C" in text  # 417.5 / 6, Sauro-Lewis grade C
+    assert "NPS +0" in text
+    assert "Sign out" not in text and "Apply filters" not in text  # print stylesheet
+    missing = CliRunner().invoke(cli, ["report", "nope", "--pdf", str(tmp_path / "x.pdf")], env=env)
+    assert missing.exit_code != 0 and "no study 'nope'" in missing.output
