@@ -9,6 +9,7 @@
 - ``/busy``: a 300 ms busy loop in a task after first paint (TBT = 300 - 50 = 250 ms).
 - ``/heavy``: 200 kB of text plus three 50 kB scripts (slows down under throttling).
 - ``/error``: HTTP 500.
+- ``/throws``: a script that throws an uncaught error.
 - ``/host`` and ``/host-snippet``: the same small article page, the second with the
   tracker snippet ``<script src="/static/tracker.js" defer>`` (cacheable for an hour, as a
   static file would be); ``/host-inline`` runs the snippet inline between two clock reads
@@ -80,6 +81,7 @@ PAGES = {
         "{snippet}",
         TIMED_SNIPPET.replace("{tracker}", TRACKER.read_text("utf-8") if TRACKER.exists() else ""),
     ),
+    "/throws": f"<!doctype html><title>throws</title>{STYLE}<p>x</p><script>throw new Error('boom')</script>",
     "/heavy": (
         f"<!doctype html><title>heavy</title>{STYLE}<h1>Heavy page</h1>"
         + "".join(f'<script src="/script{i}.js"></script>' for i in range(3))

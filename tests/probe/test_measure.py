@@ -50,6 +50,12 @@ def test_mobile_throttling_slows_the_same_page(probe_browser, test_site) -> None
     assert mobile.metrics["fcp_ms"] > desktop.metrics["fcp_ms"]
 
 
+def test_uncaught_page_error_is_recorded(probe_browser, test_site) -> None:  # type: ignore[no-untyped-def]
+    run = probe_browser.run(measure(probe_browser.browser, test_site + "/throws", DESKTOP))
+    assert run.errors == ["boom"]
+    assert run.metrics["fcp_ms"] is not None
+
+
 def test_error_page_and_closed_port_raise_probe_error(probe_browser, test_site, closed_port_url) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ProbeError, match="HTTP 500"):
         probe_browser.run(measure(probe_browser.browser, test_site + "/error", DESKTOP))

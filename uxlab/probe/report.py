@@ -76,6 +76,9 @@ def format_table(report: dict[str, Any]) -> str:
         ]
     if passed:
         lines.append(f"{passed} budgets passed")
+    for page in report["pages"]:
+        errors = sorted({e for run in page["runs"] for e in run["errors"]})
+        lines += [f"{page['path']} {page['profile']}: page error: {e}" for e in errors]
     lines += [_task_line(t) for t in report["tasks"]]
     lines += [f"note: {n}" for n in report["notes"]]
     lines.append(_summary_line(report))
