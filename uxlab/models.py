@@ -164,3 +164,14 @@ class ProbeResult(SQLModel, table=True):
     representative: bool = False
     score: float | None = None
     metrics: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+
+
+class ShareLink(SQLModel, table=True):
+    """A read-only link to a study's summary; only its sha256 is stored; a revoked link answers 404."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    study_id: int = Field(foreign_key="study.id", index=True)
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    include_free_text: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-25 17:44:45.282129
+Create Date: 2026-11-25 18:16:14.463760
 """
 
 from collections.abc import Sequence
@@ -55,6 +55,20 @@ def upgrade() -> None:
     with op.batch_alter_table('apitoken', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_apitoken_study_id'), ['study_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_apitoken_token_hash'), ['token_hash'], unique=True)
+
+    op.create_table('sharelink',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('study_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('include_free_text', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('revoked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['study_id'], ['study.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('sharelink', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sharelink_study_id'), ['study_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sharelink_token_hash'), ['token_hash'], unique=True)
 
     op.create_table('studyversion',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -236,6 +250,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_studyversion_study_id'))
 
     op.drop_table('studyversion')
+    with op.batch_alter_table('sharelink', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sharelink_token_hash'))
+        batch_op.drop_index(batch_op.f('ix_sharelink_study_id'))
+
+    op.drop_table('sharelink')
     with op.batch_alter_table('apitoken', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_apitoken_token_hash'))
         batch_op.drop_index(batch_op.f('ix_apitoken_study_id'))
