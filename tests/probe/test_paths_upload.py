@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -53,16 +54,18 @@ def test_renamed_link_fails_naming_the_step(probe_browser: Any, live_server: Any
     env = live_server.app.jinja_env
     env.loader = ChoiceLoader([FileSystemLoader(str(tmp_path / "tpl")), env.loader])
 
-    report = probe_browser.run(
-        execute(probe_browser.browser, _task_plan(live_server.url), artifacts=tmp_path / "shots")
+    plan = _task_plan(live_server.url)
+    # Two tasks keep it quick: a failing click waits out the step timeout (5 s).
+    plan = dataclasses.replace(
+        plan, tasks=tuple(t for t in plan.tasks if t.id in {"find-helpdesk", "find-hotline"})
     )
+    report = probe_browser.run(execute(probe_browser.browser, plan, artifacts=tmp_path / "shots"))
     tasks = {t["id"]: t for t in report["tasks"]}
     broken = tasks["find-helpdesk"]
     assert not broken["passed"]
     assert broken["failed_step"] == 3
     assert broken["error"].startswith("step 3 (click: a#helpdesk-link) failed")
     assert Path(broken["screenshot"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert not tasks["open-ticket"]["passed"]
     assert tasks["find-hotline"]["passed"]
     assert report["summary"]["exit_code"] == 1
 
