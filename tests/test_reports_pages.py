@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -154,3 +155,38 @@ def test_comparison_page_tests_the_differences(app: Flask, tmp_path: Path) -> No
     assert f"{p_time:.3f}" in time_row
     assert client.get("/studies/cx/compare?a=1&b=9").status_code == 400
     assert client.get("/studies/cx/compare?a=x").status_code == 400
+
+
+def share_link(client: Any, include_free_text: bool) -> str:
+    data = {"include_free_text": "1"} if include_free_text else {}
+    response = client.post("/studies/cx/shares", data=data, follow_redirects=True)
+    match = re.search(r"shown only once\): (http\S+/share/[\w-]+)<", response.get_data(as_text=True))
+    assert match, "the new link is shown once after creating it"
+    return match.group(1).split("127.0.0.1:5000", 1)[1]
+
+
+def test_share_links_show_the_summary_without_free_text_and_die_when_revoked(
+    app: Flask, tmp_path: Path
+) -> None:
+    client = signed_in(app, tmp_path)
+    free_text = "Great &lt;b&gt;site&lt;/b&gt;"  # participant 1's answer, escaped
+    assert free_text in client.get("/studies/cx/summary").get_data(as_text=True)
+    without, with_text = share_link(client, False), share_link(client, True)
+    anonymous = app.test_client()
+    page = anonymous.get(without)
+    assert page.status_code == 200 and page.headers["Referrer-Policy"] == "no-referrer"
+    text = page.get_data(as_text=True)
+    assert "67%" in text.split('id="fig-task_success"')[1].split("</li>")[0]
+    assert "Great" not in text and "Free-text answers are not shared." in text
+    assert "attempts.csv" not in text and "Sign out" not in text
+    assert "Great" not in anonymous.get(without + "?device=desktop").get_data(as_text=True)
+    assert free_text in anonymous.get(with_text).get_data(as_text=True)
+    summary = client.get("/studies/cx/summary").get_data(as_text=True)
+    ids = re.findall(r"/studies/cx/shares/(\d+)/revoke", summary)
+    assert len(ids) == 2
+    for share_id in ids:
+        assert client.post(f"/studies/cx/shares/{share_id}/revoke").status_code == 302
+    assert anonymous.get(without).status_code == 404 and anonymous.get(with_text).status_code == 404
+    assert anonymous.get("/share/not-a-real-link").status_code == 404
+    assert client.post(f"/studies/cx/shares/{ids[0]}/revoke").status_code == 404  # already revoked
+    assert anonymous.post("/studies/cx/shares").status_code == 302  # researchers only: to the login

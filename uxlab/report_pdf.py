@@ -31,12 +31,7 @@ def report_html(app: Flask, slug: str, filters: Filters | None = None) -> str:
     with app.test_request_context(f"/studies/{slug}/summary"):
         summary = build_summary(get_session(), slug, filters)
         html = render_template(
-            "reports/summary.html",
-            s=summary,
-            charts=dashboard_charts(summary),
-            history=history_charts(summary),
-            researcher=None,
-            device_classes=(),
+            "reports/print.html", s=summary, charts=dashboard_charts(summary), history=history_charts(summary)
         )
     head = '<link rel="stylesheet" href="'
     start = html.find(head)

@@ -35,6 +35,7 @@ from uxlab.summary_queries import StudyData
 from uxlab.summary_types import (
     STAGES,
     TIME_SAMPLE,
+    Comment,
     CXSummary,
     Day,
     Figure,
@@ -242,4 +243,5 @@ def compute(data: StudyData, filters: Filters, pages: Sequence[PageSpeed], now: 
         sum(d.started for d in participation), sum(d.finished for d in participation), int(outcome.size),
         headline, extra["grade"], extra["percentile"], extra["nps_counts"], data.ces_version,  # type: ignore[arg-type]
         tuple(rows), stages, tuple(pages), participation, findings(data, filters, tuple(rows), pages),
+        tuple(Comment(day, v, text) for v, day, text in data.comments if filters.version in (None, v)),
     )  # fmt: skip

@@ -23,6 +23,7 @@ from uxlab import studies
 from uxlab.models import Attempt, ParticipantSession, Response, Study, StudyVersion, Task
 from uxlab.summary_types import Filters
 
+COMMENTS = 50
 QUESTIONNAIRE_ITEMS = {"sus": 10, "umux_lite": 2, "nps": 1, "csat": 1, "ces": 1}
 OUTCOME_CODES = {"success": 0, "failure": 1, "give_up": 2, "timeout": 3}
 ATTEMPT_DTYPE = np.dtype(
@@ -79,6 +80,7 @@ class StudyData:
     answers: dict[str, Answers]  # questionnaire -> complete answers (CES: on the newest version's scale)
     failure_ends: tuple[tuple[int, int, str, int], ...]  # (version, task index, last page, count)
     days: tuple[tuple[int, str, int, int], ...]  # (version, day, started, finished)
+    comments: tuple[tuple[int, str, str], ...] = ()  # (version, day, text), newest first
 
 
 def _where_sessions(stmt: Any, study_id: int, filters: Filters) -> Any:
@@ -277,6 +279,20 @@ def _days(db: Session, study_id: int, filters: Filters) -> tuple:
     return tuple((int(v), str(d)[:10], int(s), int(f)) for v, d, s, f in rows)
 
 
+def _comments(db: Session, study_id: int, filters: Filters) -> tuple[tuple[int, str, str], ...]:
+    """The newest ``COMMENTS`` free-text answers (per version filter, applied later)."""
+    stmt = (
+        sql_select(col(StudyVersion.number), col(Response.created_at), col(Response.text))
+        .select_from(Response)
+        .join(ParticipantSession, col(ParticipantSession.id) == Response.session_id)
+        .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
+        .where(col(Response.questionnaire) == "free_text", col(Response.text).is_not(None))
+    )
+    stmt = _where_sessions(stmt, study_id, filters).order_by(col(Response.id).desc()).limit(COMMENTS)
+    rows = db.connection().execute(stmt).all()
+    return tuple((int(v), str(at)[:10], str(text)) for v, at, text in rows if str(text).strip())
+
+
 def load(db: Session, slug: str, filters: Filters) -> StudyData:
     """Read a study's results (raises NotFound for an unknown slug)."""
     study = studies.get_study(db, slug)
@@ -304,4 +320,5 @@ def load(db: Session, slug: str, filters: Filters) -> StudyData:
         answers,
         _failure_ends(db, study_id, filters, by_id),
         _days(db, study_id, filters),
+        _comments(db, study_id, filters),
     )

@@ -170,6 +170,15 @@ class Day:
 
 
 @dataclass(frozen=True)
+class Comment:
+    """A participant's free-text answer (shown to researchers; on share links only when included)."""
+
+    day: str
+    version: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Finding:
     """One entry of the ranked findings: what, about which subject, and how bad (0..1)."""
 
@@ -202,7 +211,12 @@ class CXSummary:
     pages: tuple[PageSpeed, ...]
     participation: tuple[Day, ...]
     findings: tuple[Finding, ...]
+    comments: tuple[Comment, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def without_free_text(self) -> CXSummary:
+        """The same summary with participants' free-text answers left out."""
+        return replace(self, comments=(), notes=(*self.notes, "Free-text answers are not shared."))
 
     def figure(self, key: str) -> Figure:
         """The headline figure ``key`` (task_success, time_on_task_s, seq, sus, ...)."""

@@ -32,6 +32,6 @@ def test_report_pdf_has_the_headline_figures(app: Flask, tmp_path: Path, browser
     assert "Task success 67%" in text and "n = 18" in text
     assert "SUS 69.6" in text and "grade C" in text  # 417.5 / 6, Sauro-Lewis grade C
     assert "NPS +0" in text
-    assert "Sign out" not in text and "Apply filters" not in text  # print stylesheet
+    assert "What participants wrote" in text and "Great <b>site</b>" in text  # the researcher's report
     missing = CliRunner().invoke(cli, ["report", "nope", "--pdf", str(tmp_path / "x.pdf")], env=env)
     assert missing.exit_code != 0 and "no study 'nope'" in missing.output

@@ -6,10 +6,21 @@ parameters), calls ``summary.build_summary`` (or a streamed export) and renders.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
-from uxlab import auth, comparison, report_export, report_format, studies
+from uxlab import auth, comparison, report_export, report_format, sharing, studies
 from uxlab.charts.report import dashboard_charts, history_charts
 from uxlab.db import get_session
 from uxlab.summary import build_summary
@@ -33,7 +44,37 @@ def _summary(slug: str) -> CXSummary:
 @auth.login_required
 def summary(slug: str) -> ResponseReturnValue:
     s = _summary(slug)
-    return render_template("reports/summary.html", s=s, charts=dashboard_charts(s), history=history_charts(s))
+    shares = sharing.active_shares(get_session(), slug)
+    return render_template(
+        "reports/summary.html", s=s, charts=dashboard_charts(s), history=history_charts(s), shares=shares
+    )
+
+
+@bp.post("/studies/<slug>/shares")
+@auth.login_required
+def create_share(slug: str) -> ResponseReturnValue:
+    include = request.form.get("include_free_text") == "1"
+    _link, secret = sharing.create_share(get_session(), slug, include)
+    url = str(current_app.config["PUBLIC_URL"]).rstrip("/") + url_for("reports.shared", secret=secret)
+    flash(f"New share link (copy it now, it is shown only once): {url}")
+    return redirect(url_for("reports.summary", slug=slug) + "#share")
+
+
+@bp.post("/studies/<slug>/shares/<int:share_id>/revoke")
+@auth.login_required
+def revoke_share(slug: str, share_id: int) -> ResponseReturnValue:
+    sharing.revoke_share(get_session(), slug, share_id)
+    flash(f"Share link {share_id} is revoked.")
+    return redirect(url_for("reports.summary", slug=slug) + "#share")
+
+
+@bp.get("/share/<secret>")
+def shared(secret: str) -> ResponseReturnValue:
+    study, link = sharing.open_share(get_session(), secret)
+    s = build_summary(get_session(), study.slug, Filters.from_args(request.args))
+    s = s if link.include_free_text else s.without_free_text()
+    page = render_template("reports/shared.html", s=s, charts=dashboard_charts(s), history=history_charts(s))
+    return page, 200, {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
 
 
 @bp.get("/studies/<slug>/journey")
