@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import make_test_app
 from flask import Flask
 
+from tests.conftest import make_test_app
 from uxlab import scenarios
 
 ROOT = Path(__file__).resolve().parent.parent

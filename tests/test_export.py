@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from flask import Flask
-from results_seed import FREE_TEXT, seed_results
 
+from tests.results_seed import FREE_TEXT, seed_results
 from uxlab import export
 from uxlab.cli import cli
 from uxlab.db import database_url, get_session

@@ -13,10 +13,10 @@ from typing import Any
 import jsonschema
 import numpy as np
 import pytest
-import summary_seed as seed
 from flask import Flask
 from scipy import stats
 
+import tests.summary_seed as seed
 from uxlab import auth
 from uxlab.db import get_session
 from uxlab.report_export import cell

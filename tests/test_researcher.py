@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import make_test_app
 from flask import Flask
-from results_seed import Seeded, seed_results
 from sqlmodel import select
 
+from tests.conftest import make_test_app
+from tests.results_seed import Seeded, seed_results
 from uxlab import auth
 from uxlab.cli import cli
 from uxlab.db import database_url, get_session

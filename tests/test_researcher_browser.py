@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from results_seed import seed_results
 from sqlmodel import select
 
+from tests.results_seed import seed_results
 from uxlab import auth
 from uxlab.db import get_session
 from uxlab.models import Study

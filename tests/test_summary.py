@@ -11,11 +11,11 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 import pytest
-import summary_seed as seed
 from flask import Flask
 from scipy import stats
 from sqlmodel import Session
 
+import tests.summary_seed as seed
 from uxlab import db as uxdb
 from uxlab.errors import BadRequest, NotFound
 from uxlab.summary import build_summary

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from participant_script import (
+from sqlmodel import select
+
+from tests.browser.participant_script import (
     AXE_OPTIONS,
     DESKTOP,
     PHONE,
@@ -20,8 +22,6 @@ from participant_script import (
     stored_attempts,
     tab_to,
 )
-from sqlmodel import select
-
 from uxlab import participation, recording
 from uxlab.answer_scales import field_names
 from uxlab.db import get_session

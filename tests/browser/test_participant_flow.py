@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from participant_script import DESKTOP, PHONE, Participant, load_study, stored_attempts
+
+from tests.browser.participant_script import DESKTOP, PHONE, Participant, load_study, stored_attempts
 
 pytestmark = pytest.mark.browser
 

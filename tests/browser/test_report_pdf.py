@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import summary_seed as seed
 from click.testing import CliRunner
 from flask import Flask
 from pypdf import PdfReader
 
+import tests.summary_seed as seed
 from uxlab.cli import cli
 from uxlab.db import database_url, get_session
 from uxlab.summary import build_summary

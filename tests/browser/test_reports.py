@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import summary_seed as seed
 
+import tests.summary_seed as seed
 from uxlab import auth
 from uxlab.db import get_session
 

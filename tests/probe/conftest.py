@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sites import serve_test_site
+from tests.probe.sites import serve_test_site
 
 T = TypeVar("T")
 

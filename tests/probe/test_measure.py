@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 from junitparser import JUnitXml
-from sites import SHIFT_CLS
 
+from tests.probe.sites import SHIFT_CLS
 from uxlab.cli import cli
 from uxlab.errors import ProbeError
 from uxlab.probe.measure import measure
