@@ -190,3 +190,20 @@ def test_share_links_show_the_summary_without_free_text_and_die_when_revoked(
     assert anonymous.get("/share/not-a-real-link").status_code == 404
     assert client.post(f"/studies/cx/shares/{ids[0]}/revoke").status_code == 404  # already revoked
     assert anonymous.post("/studies/cx/shares").status_code == 302  # researchers only: to the login
+
+
+def test_live_counts_follow_the_study(app: Flask, tmp_path: Path) -> None:
+    client = signed_in(app, tmp_path)
+    assert client.get("/studies/cx/live.json").get_json() == {
+        "participants": 6,
+        "finished": 6,
+        "attempts": 18,
+        "running": 0,
+    }
+    with app.app_context():
+        version = seed.load(get_session(), tmp_path)
+        ps = seed.participation.start_session(get_session(), version, seed.DESKTOP_UA, "en")
+        task = seed.studies.tasks_of(get_session(), version)[0]
+        seed.recording.start_attempt(get_session(), ps, task)
+    assert client.get("/studies/cx/live.json").get_json()["running"] == 1
+    assert app.test_client().get("/studies/cx/live.json").status_code == 302

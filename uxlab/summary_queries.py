@@ -322,3 +322,25 @@ def load(db: Session, slug: str, filters: Filters) -> StudyData:
         _days(db, study_id, filters),
         _comments(db, study_id, filters),
     )
+
+
+def live_counts(db: Session, slug: str) -> dict[str, int]:
+    """Participation so far (all versions): sessions started and finished, attempts ended and running."""
+    study = studies.get_study(db, slug)
+    sessions = (
+        sql_select(func.count(), func.count(col(ParticipantSession.finished_at)))
+        .select_from(ParticipantSession)
+        .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
+        .where(col(StudyVersion.study_id) == study.id)
+    )
+    started, finished = db.connection().execute(sessions).one()
+    attempts = _sessions_join(
+        sql_select(func.count(), func.count(col(Attempt.outcome))).select_from(Attempt)
+    ).where(col(StudyVersion.study_id) == study.id)
+    total, ended = db.connection().execute(attempts).one()
+    return {
+        "participants": int(started),
+        "finished": int(finished),
+        "attempts": int(ended),
+        "running": int(total) - int(ended),
+    }

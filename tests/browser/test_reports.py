@@ -39,14 +39,23 @@ def test_dashboard_and_journey_map_on_a_phone(live_server: Any, browser: Any, tm
             page.click("button[type=submit]")
         assert page.url == live_server.url + "/studies/cx/summary"
         assert page.locator("#fig-task_success .figure").inner_text() == "67%"  # 12 of 18 attempts
+        live = page.locator("p.live")
+        live.wait_for(state="visible")
+        assert "6 started, 6 finished, 0 doing a task now" in " ".join(live.inner_text().split())
         _check(page, axe, tmp_path, "summary")
+        with live_server.app.app_context():  # a seventh participant arrives while the page is open
+            version = seed.load(get_session(), tmp_path)
+            seed.participation.start_session(get_session(), version, seed.PHONE_UA, "en")
+        page.evaluate("window.uxlabLive.refresh()")
+        page.wait_for_function("document.querySelector('[data-live=participants]').textContent === '7'")
+        assert page.locator("#fig-task_success .figure").inner_text() == "67%"  # no reload
 
         page.select_option("#f-device", "phone")
         with page.expect_navigation():
             page.click("text=Apply filters")
         assert "device=phone" in page.url
         assert page.locator("#fig-task_success .figure").inner_text() == "50%"  # 3 of the phones' 6
-        assert "2 participants" in page.locator(".lede").inner_text()
+        assert "3 participants" in page.locator(".lede").inner_text()  # the two phones and the newcomer
         _check(page, axe, tmp_path, "summary-phone")
 
         with page.expect_navigation():

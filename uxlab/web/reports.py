@@ -20,7 +20,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
-from uxlab import auth, comparison, report_export, report_format, sharing, studies
+from uxlab import auth, comparison, report_export, report_format, sharing, studies, summary_queries
 from uxlab.charts.report import dashboard_charts, history_charts
 from uxlab.db import get_session
 from uxlab.summary import build_summary
@@ -91,6 +91,12 @@ def compare(slug: str) -> ResponseReturnValue:
     a, b = comparison.version_args(request.args.to_dict())
     result = comparison.compare_versions(get_session(), slug, a, b, Filters.from_args(request.args))
     return render_template("reports/compare.html", s=result.b, c=result)
+
+
+@bp.get("/studies/<slug>/live.json")
+@auth.login_required
+def live(slug: str) -> ResponseReturnValue:
+    return jsonify(summary_queries.live_counts(get_session(), slug))
 
 
 @bp.get("/studies/<slug>/summary.json")
