@@ -207,3 +207,31 @@ def test_live_counts_follow_the_study(app: Flask, tmp_path: Path) -> None:
         seed.recording.start_attempt(get_session(), ps, task)
     assert client.get("/studies/cx/live.json").get_json()["running"] == 1
     assert app.test_client().get("/studies/cx/live.json").status_code == 302
+
+
+def test_probe_runs_csv(app: Flask, tmp_path: Path) -> None:
+    from uxlab.probe import store
+
+    client = signed_in(app, tmp_path)
+    with app.app_context():
+        db = get_session()
+        secret = store.create_token(db, "cx", "ci")
+        runs = [{"metrics": {"lcp_ms": v, "cls": 0.01}, "score": 0.9} for v in (1200.0, 1500.0, 1300.0)]
+        report = {
+            "schema": store.SCHEMA_VERSION,
+            "build": {"commit": "=cmd|' /C calc'!A0"},
+            "pages": [
+                {"path": "/", "profile": "desktop", "runs": runs, "representative_run": 2},
+                {"path": "/", "profile": "mobile", "runs": runs[:1]},
+            ],
+        }
+        store.store_upload(db, store.authenticate(db, f"Bearer {secret}"), report)
+    rows = rows_of(client.get("/studies/cx/probes.csv"))
+    assert [(r["profile"], r["run"], r["lcp_ms"]) for r in rows] == [
+        ("desktop", "0", "1200.0"),
+        ("desktop", "1", "1500.0"),
+        ("desktop", "2", "1300.0"),
+        ("mobile", "0", "1200.0"),
+    ]
+    assert rows[2]["representative"] == "true" and rows[0]["commit"].startswith("'=")
+    assert len(rows_of(client.get("/studies/cx/probes.csv?device=phone"))) == 1

@@ -2,9 +2,11 @@
 
 The rows come from ``uxlab.export`` (read in batches from the database); this module
 filters them and turns them into CSV text in chunks, so memory stays flat however large
-the study. Dates filter on the attempt's start (attempts) or the answer's time
-(responses), UTC. Text cells that a spreadsheet would run as a formula (starting with
-``= + - @``, tab or carriage return, and not a plain number) get a leading apostrophe.
+the study. Dates filter on the attempt's start (attempts), the answer's time (responses)
+or the upload's arrival (probe runs), UTC; for probe runs the device filter picks the
+profile (desktop, or mobile for phones and tablets). Text cells that a spreadsheet would
+run as a formula (starting with ``= + - @``, tab or carriage return, and not a plain
+number) get a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from uxlab import export
+from uxlab import export, studies
+from uxlab.models import ProbeResult, ProbeUpload
+from uxlab.summary_pages import PROFILE_OF_DEVICE
 from uxlab.summary_types import Filters
 
 CHUNK_ROWS = 500
@@ -76,3 +80,38 @@ def responses_csv(db: Session, slug: str, filters: Filters) -> Iterator[str]:
     """The study's questionnaire answers as CSV chunks (columns: ``export.RESPONSE_COLUMNS``)."""
     rows = (r for r in export.iter_response_rows(db, slug) if keep(r, filters, "answered_at"))
     return csv_chunks(export.RESPONSE_COLUMNS, rows)
+
+
+PROBE_METRICS = ("ttfb_ms", "fcp_ms", "lcp_ms", "cls", "tbt_ms", "inp_ms", "si_ms")
+PROBE_COLUMNS = (
+    "study", "upload", "commit", "branch", "build_time", "received_at", "page", "profile", "run",
+    "representative", "score", *PROBE_METRICS,
+)  # fmt: skip
+
+
+def iter_probe_rows(db: Session, slug: str, filters: Filters) -> Iterator[dict[str, Any]]:
+    """One row per probe run of the study's uploads, read in batches (device filter: the profile)."""
+    study = studies.get_study(db, slug)
+    query = (
+        select(ProbeResult, ProbeUpload)
+        .join(ProbeUpload, col(ProbeUpload.id) == ProbeResult.upload_id)
+        .where(ProbeUpload.study_id == study.id)
+        .order_by(col(ProbeUpload.id), col(ProbeResult.page), col(ProbeResult.profile), col(ProbeResult.run))
+    )
+    if filters.device:
+        query = query.where(ProbeResult.profile == PROFILE_OF_DEVICE[filters.device])
+    for result, upload in db.exec(query.execution_options(yield_per=CHUNK_ROWS)):
+        row = {
+            "study": slug, "upload": upload.id, "commit": upload.commit, "branch": upload.branch,
+            "build_time": upload.build_time.isoformat() if upload.build_time else None,
+            "received_at": upload.received_at.isoformat(), "page": result.page, "profile": result.profile,
+            "run": result.run, "representative": result.representative, "score": result.score,
+        }  # fmt: skip
+        row.update({m: result.metrics.get(m) for m in PROBE_METRICS})
+        if keep(row, Filters(since=filters.since, until=filters.until), "received_at"):
+            yield row
+
+
+def probes_csv(db: Session, slug: str, filters: Filters) -> Iterator[str]:
+    """The study's probe runs as CSV chunks (columns: ``PROBE_COLUMNS``)."""
+    return csv_chunks(PROBE_COLUMNS, iter_probe_rows(db, slug, filters))

@@ -109,7 +109,11 @@ def _csv(slug: str, table: str) -> ResponseReturnValue:
     db = get_session()
     studies.get_study(db, slug)
     filters = Filters.from_args(request.args)
-    chunks = report_export.attempts_csv if table == "attempts" else report_export.responses_csv
+    chunks = {
+        "attempts": report_export.attempts_csv,
+        "responses": report_export.responses_csv,
+        "probes": report_export.probes_csv,
+    }[table]
     headers = {"Content-Disposition": f'attachment; filename="{slug}-{table}.csv"'}
     return Response(stream_with_context(chunks(db, slug, filters)), mimetype="text/csv", headers=headers)
 
@@ -124,3 +128,9 @@ def attempts_csv(slug: str) -> ResponseReturnValue:
 @auth.login_required
 def responses_csv(slug: str) -> ResponseReturnValue:
     return _csv(slug, "responses")
+
+
+@bp.get("/studies/<slug>/probes.csv")
+@auth.login_required
+def probes_csv(slug: str) -> ResponseReturnValue:
+    return _csv(slug, "probes")
