@@ -100,33 +100,33 @@ def _check(task: Any, outcome: Any, time_s: Any, seq: Any, n_tasks: int | None) 
         raise MetricInputError("task, outcome, time_s and seq must have the same length", field="task")
     if not (np.issubdtype(t.dtype, np.integer) and np.issubdtype(o.dtype, np.integer)):
         raise MetricInputError("task and outcome must be integer codes", field="task")
-    # bincount both counts and range-checks: it rejects negatives, and its length is max + 1.
-    t, o = t.astype(np.intp, copy=False), o.astype(np.intp, copy=False)
+    # bincount both counts and range-checks tasks: it rejects negatives, its length is max + 1.
+    t = t.astype(np.intp, copy=False)
     try:
         attempts = np.bincount(t, minlength=n_tasks or 0)
-        by_outcome = np.bincount(o)
     except ValueError:
-        raise MetricInputError("task and outcome must not be negative", field="task") from None
+        raise MetricInputError("task: indexes must not be negative", field="task") from None
     size = attempts.size if n_tasks is None else n_tasks
     if attempts.size > size:
         raise MetricInputError(f"task: indexes must be within 0..{size - 1}", field="task")
-    if by_outcome.size > len(OUTCOMES):
+    if o.min() < 0 or o.max() >= len(OUTCOMES):
         raise MetricInputError("outcome: codes must be 0..3 (see OUTCOMES)", field="outcome")
     ok = o == SUCCESS
-    ok_times = tm[ok]
+    ok_index = np.flatnonzero(ok)  # integer take is several times faster than a mask
+    ok_times = tm.take(ok_index)
     # min() of an array holding NaN is NaN, and NaN <= 0 is False: test finiteness first.
     if ok_times.size and not (np.isfinite(ok_times.sum()) and ok_times.min() > 0):
         if not np.all(np.isfinite(ok_times)):
             raise MetricInputError("time_s: every successful attempt needs a finite time", field="time_s")
         raise MetricInputError("time_s: times of successful attempts must be positive", field="time_s")
-    missing = np.isnan(sq)
-    codes = np.where(missing, 0.0, sq)  # code 0 = not answered
-    if codes.min() < 0 or codes.max() > 7:
+    codes = np.fmax(sq, 0.0)  # NaN (not answered) -> code 0; so would a rating <= 0, caught below
+    if codes.max() > 7:
         raise MetricInputError("seq: ratings must be 1..7 (NaN = not answered)", field="seq")
     ints = codes.astype(np.int64)
-    if np.any(ints != codes) or np.count_nonzero(ints) != t.size - np.count_nonzero(missing):
+    answered = t.size - np.count_nonzero(np.isnan(sq))
+    if np.any(ints != codes) or np.count_nonzero(ints) != answered:
         raise MetricInputError("seq: ratings must be whole numbers 1..7 (NaN = not answered)", field="seq")
-    return _Checked(t, ok, size, attempts, t[ok], ok_times, ints)
+    return _Checked(t, ok, size, attempts, t.take(ok_index), ok_times, ints)
 
 
 def _t_half(sd: np.ndarray, n: np.ndarray, confidence: float) -> np.ndarray:
@@ -178,7 +178,7 @@ def _sorted_by_group(
         # element i of the group-sorted values goes to row g, column i - starts[g]
         flat = np.arange(values.size) + np.repeat(np.arange(size) * width - starts, counts)
         matrix = np.full(size * width, np.inf)
-        matrix[flat] = values[by_group]
+        matrix[flat] = values.take(by_group)
         rows = matrix.reshape(size, width)
         rows.sort(axis=1)
         return rows.ravel(), np.arange(size, dtype=np.int64) * width
