@@ -210,7 +210,33 @@ def _structured(db: Session, stmt: Select[Any], dtype: np.dtype[Any]) -> np.ndar
         result.close()
 
 
-def _answers(db: Session, study_id: int, filters: Filters, name: str, scale: str | None) -> Answers:
+def _single_answers(db: Session, study_id: int, filters: Filters, ces_scale: str) -> dict[str, Answers]:
+    """Answers to the one-item questionnaires, counted per (questionnaire, version, value) in one scan.
+
+    CES answers count only on ``ces_scale`` (the newest version's), since the scales differ.
+    """
+    names = [name for name, items in QUESTIONNAIRE_ITEMS.items() if items == 1]
+    code = case(*((col(Response.questionnaire) == name, i) for i, name in enumerate(names)), else_=-1)
+    scale = func.coalesce(col(Response.scale_version), "2.0")
+    keys = [code, col(StudyVersion.number), col(Response.value)]
+    stmt = (
+        sql_select(*keys, func.count())
+        .select_from(Response)
+        .join(ParticipantSession, col(ParticipantSession.id) == Response.session_id)
+        .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
+        .where(col(Response.questionnaire).in_(names), col(Response.value).is_not(None))
+        .where((col(Response.questionnaire) != "ces") | (scale == ces_scale))
+    )
+    dtype = np.dtype([("name", "i8"), ("version", "i8"), ("value", "i8"), ("count", "i8")])
+    arr = _structured(db, _where_sessions(stmt, study_id, filters).group_by(*keys), dtype)
+    out = {}
+    for i, name in enumerate(names):
+        mine = arr[arr["name"] == i]
+        out[name] = Answers(mine["version"], mine["value"].reshape(-1, 1), mine["count"])
+    return out
+
+
+def _answers(db: Session, study_id: int, filters: Filters, name: str) -> Answers:
     """Complete answers to ``name`` grouped by version and item values (SQL pivots and counts).
 
     Counting distinct answer rows keeps the result small however many people answered;
@@ -219,15 +245,10 @@ def _answers(db: Session, study_id: int, filters: Filters, name: str, scale: str
     items = QUESTIONNAIRE_ITEMS[name]
     number: Any = col(StudyVersion.number).label("version")
     where = [col(Response.questionnaire) == name, col(Response.value).is_not(None)]
-    if scale is not None:
-        where.append(func.coalesce(col(Response.scale_version), "2.0") == scale)
-    if items == 1:
-        cells: list[ColumnElement[Any]] = [func.max(col(Response.value)).label("i1")]
-    else:
-        cells = [
-            func.max(case((col(Response.item) == i, col(Response.value)))).label(f"i{i}")
-            for i in range(1, items + 1)
-        ]
+    cells = [
+        func.max(case((col(Response.item) == i, col(Response.value)))).label(f"i{i}")
+        for i in range(1, items + 1)
+    ]
     per_person = (
         sql_select(number, *cells)
         .select_from(Response)
@@ -301,9 +322,11 @@ def load(db: Session, slug: str, filters: Filters) -> StudyData:
     a_task, a_version, a_outcome, a_seq, a_direct = _attempts(db, study_id, filters, by_id)
     t_task, t_version, t_time = _times(db, study_id, filters, by_id)
     answers = {
-        name: _answers(db, study_id, filters, name, (ces_version or "2.0") if name == "ces" else None)
-        for name in QUESTIONNAIRE_ITEMS
+        name: _answers(db, study_id, filters, name)
+        for name, items in QUESTIONNAIRE_ITEMS.items()
+        if items > 1
     }
+    answers |= _single_answers(db, study_id, filters, ces_version or "2.0")
     return StudyData(
         study,
         versions,
