@@ -31,6 +31,7 @@ from results_md import record  # noqa: E402
 from sites import serve_test_site  # noqa: E402
 
 from uxlab.config import chromium_path  # noqa: E402
+from uxlab.metrics import pagespeed  # noqa: E402
 from uxlab.probe.browser import CHROMIUM_ARGS, open_browser  # noqa: E402
 from uxlab.probe.runner import PageTarget, Plan, execute  # noqa: E402
 from uxlab.scenarios import BUILTIN_PROFILES  # noqa: E402
@@ -62,6 +63,24 @@ def run_uxlab(base: str, runs: int) -> tuple[float, dict[str, dict[str, float]]]
     return per_load, medians
 
 
+# (Lighthouse's performance score, uxlab's performance_score of Lighthouse's own metric values)
+scores: list[tuple[float, float]] = []
+AUDITS = {
+    "fcp_ms": "first-contentful-paint",
+    "lcp_ms": "largest-contentful-paint",
+    "tbt_ms": "total-blocking-time",
+    "cls": "cumulative-layout-shift",
+    "si_ms": "speed-index",
+}
+
+
+def score_pair(lhr: dict) -> tuple[float, float]:  # type: ignore[type-arg]
+    """Return Lighthouse's category score and uxlab's score of the same metric values."""
+    values = {m: float(lhr["audits"][a]["numericValue"]) for m, a in AUDITS.items()}
+    ours = pagespeed.performance_score(values, "desktop").score
+    return float(lhr["categories"]["performance"]["score"]), ours
+
+
 def run_lighthouse(base: str, runs: int) -> tuple[float, dict[str, dict[str, float]]]:
     """Run the Lighthouse 13 CLI ``runs`` times per page; return (seconds per load, medians)."""
     if not LIGHTHOUSE.exists():
@@ -69,6 +88,7 @@ def run_lighthouse(base: str, runs: int) -> tuple[float, dict[str, dict[str, flo
     env = {**os.environ, "CHROME_PATH": chromium_path() or ""}
     flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
     values: dict[str, list[dict[str, float]]] = {p: [] for p in PAGES}
+    scores.clear()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "lh.json"
@@ -83,6 +103,7 @@ def run_lighthouse(base: str, runs: int) -> tuple[float, dict[str, dict[str, flo
                 row = {m: float(items[key]) for m, key in METRICS.items()}
                 row["cls"] = float(lhr["audits"]["cumulative-layout-shift"]["numericValue"])
                 values[page].append(row)
+                scores.append(score_pair(lhr))
     per_load = (time.perf_counter() - started) / (len(PAGES) * runs)
     medians = {
         p: {m: statistics.median(r[m] for r in rows) for m in (*METRICS, "cls")} for p, rows in values.items()
@@ -115,10 +136,13 @@ def main() -> None:
     speedup = lh_s / ux_s
     print(f"wall time per page load: uxlab {ux_s:.2f} s, Lighthouse 13 {lh_s:.2f} s ({speedup:.0f}x)")
     print(f"agreement: {sum(checks)}/{len(checks)} medians within tolerance")
+    same = sum(1 for theirs, ours in scores if theirs == ours)
+    print(f"performance score from Lighthouse's own metric values: identical in {same}/{len(scores)} runs")
     figure = (
         f"{len(PAGES)} pages x {args.runs} runs, desktop, unthrottled: uxlab {ux_s:.2f} s/load vs "
         f"Lighthouse 13 {lh_s:.2f} s/load ({speedup:.0f}x faster); median FCP/LCP/TTFB/CLS agree "
-        f"{sum(checks)}/{len(checks)}"
+        f"{sum(checks)}/{len(checks)}; uxlab's score of LH's metric values equals LH's score in "
+        f"{same}/{len(scores)} runs"
     )
     record("probe vs Lighthouse 13", figure, f".venv/bin/python bench/bench_probe.py --runs {args.runs}")
 

@@ -40,7 +40,7 @@ OBSERVER_JS = """
 # Wait a little inside the page so observer callbacks queued behind a long task run first.
 READ_JS = """
 async () => {
-  await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 16));
   const s = window.__uxlabProbe || {paint: {}, lcp: null, shifts: [], longtasks: [], last: 0};
   const nav = performance.getEntriesByType('navigation')[0];
   return {now: performance.now(), last: s.last, paint: s.paint, lcp: s.lcp, shifts: s.shifts,
