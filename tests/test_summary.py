@@ -235,7 +235,7 @@ def test_probe_uploads_give_page_speed(session: Session, tmp_path: Path) -> None
                 "profile": "desktop",
                 "runs": runs,
                 "representative_run": 2,
-                "budgets": [{"metric": "score", "min": 0.8}],
+                "budgets": [{"metric": "score", "min": 0.95}],
             },
             {
                 "path": "/support/helpdesk",
@@ -249,7 +249,8 @@ def test_probe_uploads_give_page_speed(session: Session, tmp_path: Path) -> None
     home = next(p for p in s.pages if p.page == "/")
     assert home.p75["lcp_ms"] == pytest.approx(np.percentile(lcp, 75))  # 2500 -> good (<= 2500 ms, web.dev)
     assert home.passes and home.status == "good"
-    assert home.history == (("abc1234", 0.9),) and home.score_budget == 0.8
+    assert home.history == (("abc1234", 0.9),) and home.score_budget == 0.95
+    assert any(f.subject == "/ desktop budget" and "below its budget 0.95" in f.text for f in s.findings)
     cwv = s.figure("cwv_pass_rate")
     assert (cwv.value, cwv.n) == (0.5, 2)
     assert any(f.kind == "slow_page" and f.subject == "/support/helpdesk mobile" for f in s.findings)
@@ -266,6 +267,8 @@ def test_unknown_study_and_bad_filters() -> None:
         Filters.from_args({"since": "yesterday"})
     with pytest.raises(BadRequest):
         Filters.from_args({"version": "-1"})
+    with pytest.raises(BadRequest):
+        Filters.from_args({"since": "2026-11-02", "until": "2026-11-01"})
     f = Filters.from_args({"device": "phone", "since": "2026-11-01", "until": "", "version": "2"})
     assert f == Filters("phone", date(2026, 11, 1), None, 2)
     assert f.to_args() == {"device": "phone", "since": "2026-11-01", "version": "2"}

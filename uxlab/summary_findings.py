@@ -5,7 +5,8 @@ Kinds, each with a severity 0..1 (higher first; at most ``LIMIT`` kept):
 - ``low_success``: tasks whose success rate is below 78 % (severity = shortfall / 0.78);
 - ``failure_page``: pages where at least two failed attempts ended (severity = share of all
   failed attempts that ended there);
-- ``slow_page``: probed pages rated poor (0.8) or needing improvement (0.4) at p75;
+- ``slow_page``: probed pages rated poor (0.8) or needing improvement (0.4) at p75, and
+  pages whose latest probe score is below their score budget (0.6);
 - ``score_fell``: a task's SEQ, a task's success or the SUS that fell significantly
   (two-sided p < 0.05) since the previous study version (severity = drop / scale range).
 """
@@ -68,6 +69,11 @@ def _failure_pages(rows: Sequence[TaskRow]) -> list[Finding]:
 def _slow_pages(pages: Sequence[PageSpeed]) -> list[Finding]:
     out = []
     for page in pages:
+        build, score = page.history[-1] if page.history else ("", None)
+        if page.score_budget is not None and score is not None and score < page.score_budget:
+            text = f"{page.page} ({page.profile}) scored {score:.2f} in build {build}, "
+            text += f"below its budget {page.score_budget:.2f}."
+            out.append(Finding("slow_page", f"{page.page} {page.profile} budget", text, 0.6))
         bad = [(m, r) for m, r in page.ratings.items() if r != "good"]
         if not bad:
             continue

@@ -44,6 +44,8 @@ class Filters:
                 dates[name] = date.fromisoformat(raw) if raw else None
             except ValueError:
                 raise BadRequest(f"{name} must be a date like 2026-11-25", field=name) from None
+        if dates["since"] and dates["until"] and dates["since"] > dates["until"]:
+            raise BadRequest("since must not be after until", field="since")
         raw_version = (args.get("version") or "").strip()
         if raw_version and not (raw_version.isdigit() and 0 < int(raw_version) < 1_000_000):
             raise BadRequest("version must be a study version number", field="version")
