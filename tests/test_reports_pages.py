@@ -235,3 +235,37 @@ def test_probe_runs_csv(app: Flask, tmp_path: Path) -> None:
     ]
     assert rows[2]["representative"] == "true" and rows[0]["commit"].startswith("'=")
     assert len(rows_of(client.get("/studies/cx/probes.csv?device=phone"))) == 1
+
+
+def test_results_sent_through_the_http_apis_reach_the_summary(app: Flask, tmp_path: Path) -> None:
+    """A participant's events via POST /api/v1/events and a probe report via POST /api/v1/probes."""
+    from uxlab.probe import store
+
+    client = signed_in(app, tmp_path, people=None)
+    with app.app_context():
+        db = get_session()
+        version = seed.load(db, tmp_path)
+        ps = seed.participation.start_session(db, version, seed.PHONE_UA, "en")
+        tasks = {t.key: t for t in seed.studies.tasks_of(db, version)}
+        tokens = [seed.recording.start_attempt(db, ps, tasks[key]).token for key in ("find", "buy")]
+        secret = store.create_token(db, "cx", "ci")
+    pages = [("find", "/"), ("find", "/support"), ("find", "/support/helpdesk"), ("buy", "/contact")]
+    for i, (key, path) in enumerate(pages):
+        token = tokens[0] if key == "find" else tokens[1]
+        event = {"id": f"ev{i}", "type": "pageview", "url": seed.SITE + path, "t": 10 * i}
+        assert client.post("/api/v1/events", json={"token": token, "events": [event]}).status_code == 200
+    give_up = {"id": "ev-g", "type": "give_up", "t": 50}
+    assert client.post("/api/v1/events", json={"token": tokens[1], "events": [give_up]}).get_json()["ended"]
+    runs = [{"metrics": {"lcp_ms": 4200.0, "cls": 0.05}, "score": 0.5}]
+    report = {"schema": store.SCHEMA_VERSION, "pages": [{"path": "/", "profile": "mobile", "runs": runs}]}
+    posted = client.post("/api/v1/probes", json=report, headers={"Authorization": f"Bearer {secret}"})
+    assert posted.status_code == 201
+    data = client.get("/studies/cx/summary.json").get_json()
+    tasks_out = {t["key"]: t for t in data["tasks"]}
+    assert (tasks_out["find"]["successes"], tasks_out["find"]["direct"]) == (1, 1)
+    assert tasks_out["buy"]["give_ups"] == 1 and tasks_out["buy"]["failure_pages"] == [
+        {"page": "/contact", "count": 1}
+    ]
+    assert data["pages"][0]["ratings"]["lcp_ms"] == "poor"  # 4200 ms > 4000 ms (web.dev)
+    assert tasks_out["find"]["page_status"] == "poor"  # the task starts on the poor page
+    assert {f["key"]: f["value"] for f in data["headline"]}["cwv_pass_rate"] == 0.0
