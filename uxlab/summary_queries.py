@@ -8,23 +8,22 @@ expression is the last page of a JSON path).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, case, func
+from sqlalchemy import case, func
 from sqlalchemy import select as sql_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from uxlab import studies
 from uxlab.models import Attempt, ParticipantSession, Response, Study, StudyVersion, Task
+from uxlab.summary_answers import Answers, load_answers
+from uxlab.summary_sql import sessions_join, structured, where_sessions
 from uxlab.summary_types import Filters
 
 COMMENTS = 50
-QUESTIONNAIRE_ITEMS = {"sus": 10, "umux_lite": 2, "nps": 1, "csat": 1, "ces": 1}
 OUTCOME_CODES = {"success": 0, "failure": 1, "give_up": 2, "timeout": 3}
 ATTEMPT_DTYPE = np.dtype(
     [("task", "i8"), ("version", "i8"), ("outcome", "i8"), ("seq", "i8"), ("direct", "i8"), ("count", "i8")]
@@ -42,23 +41,6 @@ class TaskInfo:
     touchpoint: str
     target_time_s: float | None
     start: str
-
-
-@dataclass(frozen=True)
-class Answers:
-    """Complete answers to one questionnaire as distinct (version, items) rows with their counts."""
-
-    version: np.ndarray  # (k,)
-    values: np.ndarray  # (k, items)
-    count: np.ndarray  # (k,)
-
-    def rows(self, version: int | None = None) -> np.ndarray:
-        """One row of item answers per respondent (of ``version``, or all)."""
-        keep = np.ones(self.count.size, dtype=bool) if version is None else self.version == version
-        return np.repeat(self.values[keep], self.count[keep], axis=0)
-
-    def versions(self) -> set[int]:
-        return set(self.version.tolist())
 
 
 @dataclass(frozen=True)
@@ -81,26 +63,6 @@ class StudyData:
     failure_ends: tuple[tuple[int, int, str, int], ...]  # (version, task index, last page, count)
     days: tuple[tuple[int, str, int, int], ...]  # (version, day, started, finished)
     comments: tuple[tuple[int, str, str], ...] = ()  # (version, day, text), newest first
-
-
-def _where_sessions(stmt: Any, study_id: int, filters: Filters) -> Any:
-    stmt = stmt.where(col(StudyVersion.study_id) == study_id)
-    if filters.device:
-        stmt = stmt.where(col(ParticipantSession.device_class) == filters.device)
-    if filters.since:
-        stmt = stmt.where(
-            col(ParticipantSession.started_at) >= datetime.combine(filters.since, time(), tzinfo=UTC)
-        )
-    if filters.until:
-        end = datetime.combine(filters.until + timedelta(days=1), time(), tzinfo=UTC)
-        stmt = stmt.where(col(ParticipantSession.started_at) < end)
-    return stmt
-
-
-def _sessions_join(stmt: Any) -> Any:
-    return stmt.join(ParticipantSession, col(ParticipantSession.id) == Attempt.session_id).join(
-        StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id
-    )
 
 
 def _tasks(
@@ -175,8 +137,8 @@ def _attempts(db: Session, study_id: int, filters: Filters, by_id: dict[int, int
         func.coalesce(col(Attempt.seq), 0),
         direct,
     ]
-    stmt = _where_sessions(_sessions_join(sql_select(*keys, func.count())), study_id, filters)
-    arr = _structured(db, stmt.where(col(Attempt.outcome).is_not(None)).group_by(*keys), ATTEMPT_DTYPE)
+    stmt = where_sessions(sessions_join(sql_select(*keys, func.count())), study_id, filters)
+    arr = structured(db, stmt.where(col(Attempt.outcome).is_not(None)).group_by(*keys), ATTEMPT_DTYPE)
     if not arr.size:
         return [np.zeros(0, dtype=np.int64)] * 3 + [np.zeros(0), np.zeros(0, dtype=np.int64)]
     seq = np.where(arr["seq"] == 0, np.nan, arr["seq"].astype(float))
@@ -186,85 +148,15 @@ def _attempts(db: Session, study_id: int, filters: Filters, by_id: dict[int, int
 
 def _times(db: Session, study_id: int, filters: Filters, by_id: dict[int, int]) -> list[np.ndarray]:
     """Successful attempts' times in seconds, with their task index and version."""
-    stmt = _where_sessions(
-        _sessions_join(
+    stmt = where_sessions(
+        sessions_join(
             sql_select(col(Attempt.task_id), col(StudyVersion.number), col(Attempt.time_on_task_s))
         ),
         study_id,
         filters,
     ).where(col(Attempt.outcome) == "success", col(Attempt.time_on_task_s) > 0)
-    arr = _structured(db, stmt, TIME_DTYPE)
+    arr = structured(db, stmt, TIME_DTYPE)
     return [_task_index(by_id, arr["task"]), arr["version"], arr["time"]]
-
-
-def _structured(db: Session, stmt: Select[Any], dtype: np.dtype[Any]) -> np.ndarray:
-    """Run a query and read its rows straight from the DBAPI cursor into a structured array.
-
-    Bypasses SQLAlchemy's Row objects (a million of them cost seconds); every column must
-    be a plain number (use COALESCE for NULLs).
-    """
-    result = db.connection().execute(stmt)
-    try:
-        return np.fromiter(cast(Iterable[tuple[Any, ...]], result.cursor), dtype=dtype)
-    finally:
-        result.close()
-
-
-def _single_answers(db: Session, study_id: int, filters: Filters, ces_scale: str) -> dict[str, Answers]:
-    """Answers to the one-item questionnaires, counted per (questionnaire, version, value) in one scan.
-
-    CES answers count only on ``ces_scale`` (the newest version's), since the scales differ.
-    """
-    names = [name for name, items in QUESTIONNAIRE_ITEMS.items() if items == 1]
-    code = case(*((col(Response.questionnaire) == name, i) for i, name in enumerate(names)), else_=-1)
-    scale = func.coalesce(col(Response.scale_version), "2.0")
-    keys = [code, col(StudyVersion.number), col(Response.value)]
-    stmt = (
-        sql_select(*keys, func.count())
-        .select_from(Response)
-        .join(ParticipantSession, col(ParticipantSession.id) == Response.session_id)
-        .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
-        .where(col(Response.questionnaire).in_(names), col(Response.value).is_not(None))
-        .where((col(Response.questionnaire) != "ces") | (scale == ces_scale))
-    )
-    dtype = np.dtype([("name", "i8"), ("version", "i8"), ("value", "i8"), ("count", "i8")])
-    arr = _structured(db, _where_sessions(stmt, study_id, filters).group_by(*keys), dtype)
-    out = {}
-    for i, name in enumerate(names):
-        mine = arr[arr["name"] == i]
-        out[name] = Answers(mine["version"], mine["value"].reshape(-1, 1), mine["count"])
-    return out
-
-
-def _answers(db: Session, study_id: int, filters: Filters, name: str) -> Answers:
-    """Complete answers to ``name`` grouped by version and item values (SQL pivots and counts).
-
-    Counting distinct answer rows keeps the result small however many people answered;
-    expanding them again (``Answers.rows``) gives the metrics the same arrays.
-    """
-    items = QUESTIONNAIRE_ITEMS[name]
-    number: Any = col(StudyVersion.number).label("version")
-    where = [col(Response.questionnaire) == name, col(Response.value).is_not(None)]
-    cells = [
-        func.max(case((col(Response.item) == i, col(Response.value)))).label(f"i{i}")
-        for i in range(1, items + 1)
-    ]
-    per_person = (
-        sql_select(number, *cells)
-        .select_from(Response)
-        .join(ParticipantSession, col(ParticipantSession.id) == Response.session_id)
-        .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
-        .where(*where)
-        .group_by(col(Response.session_id), col(StudyVersion.number))
-        .having(func.count() == items)
-    )
-    inner = _where_sessions(per_person, study_id, filters).subquery()
-    keys = [inner.c.version, *(inner.c[f"i{i}"] for i in range(1, items + 1))]
-    stmt = sql_select(*keys, func.count()).group_by(*keys)
-    dtype = np.dtype([("version", "i8"), *((f"i{i}", "i8") for i in range(1, items + 1)), ("count", "i8")])
-    arr = _structured(db, stmt, dtype)
-    values = np.stack([arr[f"i{i}"] for i in range(1, items + 1)], axis=1).reshape(arr.size, items)
-    return Answers(arr["version"], values, arr["count"])
 
 
 def _last_page(db: Session) -> ColumnElement[Any]:
@@ -276,8 +168,8 @@ def _last_page(db: Session) -> ColumnElement[Any]:
 
 def _failure_ends(db: Session, study_id: int, filters: Filters, by_id: dict[int, int]) -> tuple:
     page = _last_page(db).label("page")
-    stmt = _where_sessions(
-        _sessions_join(sql_select(col(StudyVersion.number), col(Attempt.task_id), page, func.count())),
+    stmt = where_sessions(
+        sessions_join(sql_select(col(StudyVersion.number), col(Attempt.task_id), page, func.count())),
         study_id,
         filters,
     ).where(col(Attempt.outcome).is_not(None), col(Attempt.outcome) != "success")
@@ -295,7 +187,7 @@ def _days(db: Session, study_id: int, filters: Filters) -> tuple:
         .select_from(ParticipantSession)
         .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
     )
-    stmt = _where_sessions(stmt, study_id, filters).group_by(col(StudyVersion.number), day)
+    stmt = where_sessions(stmt, study_id, filters).group_by(col(StudyVersion.number), day)
     rows = db.connection().execute(stmt).all()
     return tuple((int(v), str(d)[:10], int(s), int(f)) for v, d, s, f in rows)
 
@@ -309,7 +201,7 @@ def _comments(db: Session, study_id: int, filters: Filters) -> tuple[tuple[int, 
         .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
         .where(col(Response.questionnaire) == "free_text", col(Response.text).is_not(None))
     )
-    stmt = _where_sessions(stmt, study_id, filters).order_by(col(Response.id).desc()).limit(COMMENTS)
+    stmt = where_sessions(stmt, study_id, filters).order_by(col(Response.id).desc()).limit(COMMENTS)
     rows = db.connection().execute(stmt).all()
     return tuple((int(v), str(at)[:10], str(text)) for v, at, text in rows if str(text).strip())
 
@@ -321,12 +213,7 @@ def load(db: Session, slug: str, filters: Filters) -> StudyData:
     tasks, by_id, versions, ces_version = _tasks(db, study)
     a_task, a_version, a_outcome, a_seq, a_direct = _attempts(db, study_id, filters, by_id)
     t_task, t_version, t_time = _times(db, study_id, filters, by_id)
-    answers = {
-        name: _answers(db, study_id, filters, name)
-        for name, items in QUESTIONNAIRE_ITEMS.items()
-        if items > 1
-    }
-    answers |= _single_answers(db, study_id, filters, ces_version or "2.0")
+    answers = load_answers(db, study_id, filters, ces_version or "2.0")
     return StudyData(
         study,
         versions,
@@ -357,7 +244,7 @@ def live_counts(db: Session, slug: str) -> dict[str, int]:
         .where(col(StudyVersion.study_id) == study.id)
     )
     started, finished = db.connection().execute(sessions).one()
-    attempts = _sessions_join(
+    attempts = sessions_join(
         sql_select(func.count(), func.count(col(Attempt.outcome))).select_from(Attempt)
     ).where(col(StudyVersion.study_id) == study.id)
     total, ended = db.connection().execute(attempts).one()
