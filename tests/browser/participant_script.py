@@ -6,7 +6,6 @@ the participant through the pages, the tracker snippet and the events API.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +112,17 @@ class Participant:
         self.page, self.server_url, self.slug, self.touch = page, server_url, slug, touch
         self.started_at = 0.0
         self.took_s: list[float] = []
+        # The moment of each press, on the browser's wall clock (the same clock as the
+        # Start request's timestamp), so a slow test process cannot stretch the stopwatch.
+        self.pressed_at_ms = 0.0
+        page.expose_function("uxlabTestPressed", self._pressed)
+        page.add_init_script(
+            "document.addEventListener('click', function (e) {"
+            " window.uxlabTestPressed(performance.timeOrigin + e.timeStamp); }, true);"
+        )
+
+    def _pressed(self, at_ms: float) -> None:
+        self.pressed_at_ms = at_ms
 
     def press(self, locator: Any) -> None:
         """Tap on a touch screen, click otherwise."""
@@ -130,7 +140,7 @@ class Participant:
         """Press Start on the task page and wait for the task bar on the site.
 
         The task's clock starts when the browser sends the Start form (the request's own
-        timestamp, on this machine's wall clock); ``time.time()`` stops it.
+        timestamp, on this machine's wall clock); the press that ends the task stops it.
         """
         with self.page.expect_request(lambda r: r.method == "POST" and "/task/" in r.url) as posted:
             self.press(self.page.get_by_role("button", name="Start"))
@@ -150,11 +160,14 @@ class Participant:
     def end_with(self, locator: Any) -> None:
         """Press what ends the task (Done, Give up, a watched element) and wait for the SEQ page.
 
-        The task ends when the press is dispatched, so the script's clock stops just before it.
+        The task ends when the press reaches the page: the script's clock stops at that
+        click's own timestamp.
         """
-        self.took_s.append(time.time() - self.started_at)
+        self.pressed_at_ms = 0.0
         self.press(locator)
         self.page.wait_for_url("**/seq")
+        assert self.pressed_at_ms, "the press never reached the page"
+        self.took_s.append(self.pressed_at_ms / 1000 - self.started_at)
 
     def arrive(self, selector: str, path_end: str, pause_s: float = 0.0) -> None:
         """Follow the link to the success page (url criterion): the task ends when that page opens.

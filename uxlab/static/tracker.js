@@ -8,7 +8,7 @@
  * shows the task bar. Plain JavaScript, no dependencies. */
 (function () {
   "use strict";
-  var W = window, D = document, KEY = "uxlab", me = D.currentScript, loadedAt = clock();
+  var W = window, D = document, KEY = "uxlab", me = D.currentScript;
   var store, st, info, host, root, sending = 0, wait = 1000, size = 50, started = 0, ended = 0;
   try { store = W.sessionStorage; } catch (e) { return; }
   var servers = ((me && me.getAttribute("data-uxlab-server")) || (me && me.src ? new URL(me.src, location.href).origin : "")).split(/\s+/);
@@ -102,7 +102,7 @@
     started = 1;
     info = st.info;
     render();
-    push("pageview", {}, loadedAt);
+    push("pageview", {}, performance.timeOrigin); // arrival = when the page was asked for
     var left = info.limit - (clock() - st.t0);
     setTimeout(function () {
       say(info.labels.time_up);
@@ -130,7 +130,7 @@
       tag: el.tagName,
       text: field ? "" : (el.getAttribute("aria-label") || el.innerText || el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 80),
       selectors: (info.watch || []).filter(function (s) { try { return !!t.closest(s); } catch (x) { return false; } })
-    });
+    }, performance.timeOrigin + e.timeStamp);
   }
 
   var CSS = ":host{all:initial}section{position:fixed;left:0;right:0;bottom:0;z-index:2147483647;box-sizing:border-box;" +
