@@ -63,7 +63,7 @@ def test_researcher_pages_by_keyboard_on_a_phone(live_server: Any, browser: Any,
             assert get_session().exec(select(Study).where(Study.slug == "shop")).one().is_open is False
         _check(page, axe)
 
-        _tab_to(page, "Shopping at Acme")
+        _tab_to(page, "Attempts")
         with page.expect_navigation():
             page.keyboard.press("Enter")
         assert page.url == live_server.url + "/studies/shop/attempts"
