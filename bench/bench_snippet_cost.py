@@ -9,7 +9,8 @@ it (inert). Reports:
 - execution: the snippet's own parse-and-run time in the page (median of N loads);
 - repeat view: median paired difference in load time with the snippet cached (the
   usual case: a site's visitors load it once);
-- first view: the same with an empty cache (one extra request to this Python test server
+- control: the same for an empty deferred script (what any extra script tag costs here);
+- first view: the snippet with an empty cache (one extra request to this Python test server
   in a fresh context: mostly connection and server time, not the snippet's);
 - the largest CLS and TBT with the snippet.
 
@@ -40,17 +41,17 @@ from uxlab.scenarios import BUILTIN_PROFILES  # noqa: E402
 PROFILE = BUILTIN_PROFILES["desktop"]
 
 
-async def paired(
-    browser: object, base: str, runs: int, warm: bool
-) -> tuple[list[RunResult], list[RunResult]]:
-    """Return (without, with) runs, alternating which goes first to cancel drift."""
-    plain: list[RunResult] = []
-    snippet: list[RunResult] = []
+async def interleaved(
+    browser: object, base: str, paths: list[str], runs: int, warm: bool
+) -> list[list[RunResult]]:
+    """Return runs per path, rotating the order each round to cancel drift."""
+    out: list[list[RunResult]] = [[] for _ in paths]
     for i in range(runs):
-        order = [("/host", plain), ("/host-snippet", snippet)]
-        for path, into in order if i % 2 == 0 else order[::-1]:
-            into.append(await measure(browser, base + path, PROFILE, warm=warm))  # type: ignore[arg-type]
-    return plain, snippet
+        for k in range(len(paths)):
+            index = (i + k) % len(paths)
+            run = await measure(browser, base + paths[index], PROFILE, warm=warm)  # type: ignore[arg-type]
+            out[index].append(run)
+    return out
 
 
 async def execution_ms(browser: object, base: str, runs: int) -> float:
@@ -73,15 +74,18 @@ def median_delta(plain: list[RunResult], snippet: list[RunResult], metric: str) 
 async def collect(base: str, runs: int) -> dict[str, float]:
     async with open_browser() as browser:
         await measure(browser, base + "/host", PROFILE)  # warm-up, not counted
-        cold = await paired(browser, base, runs, warm=False)
-        warm = await paired(browser, base, runs, warm=True)
+        cold = await interleaved(browser, base, ["/host", "/host-snippet"], runs, warm=False)
+        plain, warm, empty = await interleaved(
+            browser, base, ["/host", "/host-snippet", "/host-empty"], runs, True
+        )
         run_ms = await execution_ms(browser, base, runs)
-    with_snippet = cold[1] + warm[1]
+    with_snippet = cold[1] + warm
     return {
         "execution_ms": run_ms,
-        "warm_load_ms": median_delta(*warm, "load_ms"),
+        "warm_load_ms": median_delta(plain, warm, "load_ms"),
         "cold_load_ms": median_delta(*cold, "load_ms"),
-        "warm_fcp_ms": median_delta(*warm, "fcp_ms"),
+        "warm_fcp_ms": median_delta(plain, warm, "fcp_ms"),
+        "empty_load_ms": median_delta(plain, empty, "load_ms"),
         "max_cls": max(float(s.metrics["cls"] or 0) for s in with_snippet),
         "max_tbt_ms": max(float(s.metrics["tbt_ms"] or 0) for s in with_snippet),
         "bytes": statistics.median(float(s.metrics["transfer_bytes"] or 0) for s in cold[1])
@@ -97,11 +101,13 @@ def main() -> None:
         f = asyncio.run(collect(base, args.runs))
     print(f"snippet execution in the page: {f['execution_ms']:.1f} ms (median)")
     print(f"added to load, repeat view (cached): {f['warm_load_ms']:+.1f} ms; FCP {f['warm_fcp_ms']:+.1f} ms")
+    print(f"control: an empty deferred script (cached) adds {f['empty_load_ms']:+.1f} ms to load")
     print(f"added to load, first view (extra request): {f['cold_load_ms']:+.1f} ms; {f['bytes']:.0f} bytes")
     print(f"largest CLS with the snippet {f['max_cls']:.4f}; largest TBT {f['max_tbt_ms']:.0f} ms")
     figure = (
         f"{args.runs} paired desktop loads: snippet runs {f['execution_ms']:.1f} ms; adds "
-        f"{f['warm_load_ms']:+.1f} ms to load cached, {f['cold_load_ms']:+.1f} ms uncached "
+        f"{f['warm_load_ms']:+.1f} ms to load cached (empty deferred script: {f['empty_load_ms']:+.1f} ms), "
+        f"{f['cold_load_ms']:+.1f} ms uncached "
         f"({f['bytes']:.0f} B extra request); max CLS {f['max_cls']:.3f}, max TBT {f['max_tbt_ms']:.0f} ms"
     )
     record("tracker snippet cost", figure, f".venv/bin/python bench/bench_snippet_cost.py --runs {args.runs}")

@@ -12,7 +12,8 @@
 - ``/throws``: a script that throws an uncaught error.
 - ``/host`` and ``/host-snippet``: the same small article page, the second with the
   tracker snippet ``<script src="/static/tracker.js" defer>`` (cacheable for an hour, as a
-  static file would be); ``/host-inline`` runs the snippet inline between two clock reads
+  static file would be); ``/host-empty`` the same with an empty deferred script (a control:
+  the cost of any extra script tag); ``/host-inline`` runs the snippet inline between two clock reads
   and leaves its execution time in ``window.snippetMs`` (bench/bench_snippet_cost.py).
 """
 
@@ -77,6 +78,7 @@ PAGES = {
     ),
     "/host": HOST.replace("{snippet}", ""),
     "/host-snippet": HOST.replace("{snippet}", '<script src="/static/tracker.js" defer></script>'),
+    "/host-empty": HOST.replace("{snippet}", '<script src="/static/empty.js" defer></script>'),
     "/host-inline": HOST.replace(
         "{snippet}",
         TIMED_SNIPPET.replace("{tracker}", TRACKER.read_text("utf-8") if TRACKER.exists() else ""),
@@ -101,6 +103,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, IMAGE, "image/png")
         elif path == "/static/tracker.js":
             self._send(200, TRACKER.read_bytes(), "text/javascript", cache="public, max-age=3600")
+        elif path == "/static/empty.js":
+            self._send(200, b"void 0;", "text/javascript", cache="public, max-age=3600")
         elif path.startswith("/script"):
             self._send(200, b"window.x = '" + b"a" * 50_000 + b"';", "text/javascript")
         elif path in PAGES:
