@@ -95,3 +95,43 @@ def test_cli_concurrency_json_validates_and_notes_disturbance(test_site: str, tm
     assert [p["path"] for p in report["pages"]] == [test_site + "/fast", test_site + "/busy"]
     assert report["pages"][1]["metrics"]["tbt_ms"] > 150
     assert JUnitXml.fromfile(str(tmp_path / "r.xml")).tests == 0  # no budgets, no tasks
+
+
+SCENARIO = """slug: speed-check
+title: Speed check
+language: en
+product_name: Test
+consent: ok
+site:
+  base_url: {base}
+tasks:
+  - id: look
+    prompt: Look at the page.
+    success: self_report
+    stage: awareness
+probe:
+  runs: 1
+  profiles: [desktop]
+  pages:
+    - path: /busy
+      budgets:
+        - {{metric: tbt_ms, max: {tbt_max}, level: error}}
+    - /shift
+  budgets:
+    - {{metric: cls, max: 0.01, level: warn, aggregate: pessimistic}}
+"""
+
+
+@pytest.mark.parametrize(("tbt_max", "exit_code"), [(100, 1), (5000, 0)])
+def test_cli_exit_status_follows_error_budgets(
+    test_site: str, tmp_path: Path, tbt_max: int, exit_code: int
+) -> None:
+    scenario = tmp_path / "speed.yaml"
+    scenario.write_text(SCENARIO.format(base=test_site, tbt_max=tbt_max), encoding="utf-8")
+    junit = tmp_path / "probe.xml"
+    result = CliRunner().invoke(cli, ["probe", str(scenario), "--junit", str(junit), "--markdown", "-"])
+    assert result.exit_code == exit_code, result.output
+    cases = {case.name: case for suite in JUnitXml.fromfile(str(junit)) for case in suite}
+    assert cases["/busy tbt_ms median"].is_passed is (exit_code == 0)  # TBT ~250 ms
+    assert cases["/shift cls pessimistic"].is_passed  # CLS 0.064 > 0.01, but only a warning
+    assert "warn: cls pessimistic" in result.output  # the Markdown summary names it
