@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from test_events_api import Participant
 
+from tests.test_events_api import Participant
 from uxlab.models import Event
 
 pytestmark = pytest.mark.browser
@@ -32,6 +33,20 @@ def open_task(page: Any, live_server: Any, token: str, path: str = "/demo/") -> 
     page.locator("#uxlab-prompt").wait_for()
 
 
+@contextmanager
+def handed_back(page: Any, number: int) -> Iterator[None]:
+    """Expect the tracker to open task ``number``'s SEQ page, and wait until uxlab's page has loaded."""
+    with page.expect_request(lambda request: request.url.endswith(f"/s/helpdesk/task/{number}/seq")):
+        yield
+    page.wait_for_url(lambda url: "/demo" not in url)
+
+
+def follow(page: Any, selector: str) -> None:
+    """Click a link and wait until the next page has loaded (and its tracker has run), as a person would."""
+    with page.expect_navigation():
+        page.locator(selector).click()
+
+
 def test_url_task_on_a_phone_records_path_and_hands_back(
     study: Participant, live_server: Any, phone: Any
 ) -> None:
@@ -47,16 +62,15 @@ def test_url_task_on_a_phone_records_path_and_hands_back(
     assert phone.locator("#uxlab-done").bounding_box()["height"] >= 44  # touch target
     violations = Axe().run(phone, options=WCAG_AA).response["violations"]
     assert violations == [], [v["id"] for v in violations]
-    phone.locator("nav a[href$='/support']").click()
-    phone.locator("#customer-portal-link").click()
-    with phone.expect_request(lambda request: request.url.endswith("/s/helpdesk/task/1/seq")):
+    follow(phone, "nav a[href$='/support']")
+    follow(phone, "#customer-portal-link")
+    with handed_back(phone, 1):
         phone.locator("#helpdesk-link").click()
     attempt = study.attempt(token)
     assert attempt.outcome == "success" and attempt.direct is True
     assert attempt.path == ["/", "/support", "/support/portal", "/support/helpdesk"]
     assert attempt.click_count == 3  # each click is queued before the page view it leads to
     assert attempt.time_on_task_s is not None and attempt.time_on_task_s > 0
-    phone.wait_for_function("!location.pathname.startsWith('/demo')")
     assert phone.evaluate("sessionStorage.getItem('uxlab')") is None
 
 
@@ -74,7 +88,7 @@ def test_answer_task_with_the_keyboard_alone(study: Participant, live_server: An
     assert page.evaluate(focused) == "uxlab-answer"
     assert page.locator("#uxlab-question").inner_text() == "What is the phone number of the support hotline?"
     page.keyboard.type("+1 (555) 0100")
-    with page.expect_request(lambda request: request.url.endswith("/s/helpdesk/task/3/seq")):
+    with handed_back(page, 3):
         page.keyboard.press("Enter")
     attempt = study.attempt(token)
     assert (attempt.outcome, attempt.answer) == ("success", "+1 (555) 0100")
@@ -87,11 +101,11 @@ def test_click_task_reports_watched_selector_but_never_form_values(
     open_task(page, live_server, token, "/demo/support/helpdesk/new-ticket")
     page.locator("#subject").fill("my secret words")
     page.locator("#subject").click()
-    page.locator("nav a[href$='/products']").click()  # a detour
-    page.locator("nav a[href$='/support']").click()
-    page.locator("#customer-portal-link").click()
-    page.locator("#helpdesk-link").click()
-    with page.expect_request(lambda request: request.url.endswith("/s/helpdesk/task/2/seq")):
+    follow(page, "nav a[href$='/products']")  # a detour
+    follow(page, "nav a[href$='/support']")
+    follow(page, "#customer-portal-link")
+    follow(page, "#helpdesk-link")
+    with handed_back(page, 2):
         page.locator("#open-ticket").click()
     attempt = study.attempt(token)
     assert attempt.outcome == "success" and attempt.direct is False
@@ -115,7 +129,7 @@ def test_give_up_and_inert_without_a_valid_fragment(study: Participant, live_ser
     open_task(page, live_server, token)
     page.reload()  # a reload mid-task keeps the task (sessionStorage), no new fragment needed
     page.locator("#uxlab-prompt").wait_for()
-    with page.expect_request(lambda request: request.url.endswith("/s/helpdesk/task/4/seq")):
+    with handed_back(page, 4):
         page.locator("#uxlab-give-up").click()
     attempt = study.attempt(token)
     assert attempt.outcome == "give_up" and attempt.path == ["/", "/"]
