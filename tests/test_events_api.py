@@ -22,12 +22,10 @@ SERVER = "http://localhost"  # the test client's own origin
 EXTERNAL = """
 slug: shop
 title: Shop
-product_name: Shop
 consent: ok
 site: {base_url: "https://shop.example.com/store", origins: ["https://help.example.com"]}
 tasks:
-  - {id: cart, prompt: Find the cart, stage: purchase, touchpoint: Cart, success: {url: /cart},
-     time_limit_s: 60}
+  - {id: cart, prompt: Find the cart, stage: purchase, success: {url: /cart}, time_limit_s: 60}
 """
 
 
