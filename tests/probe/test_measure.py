@@ -47,7 +47,6 @@ def test_mobile_throttling_slows_the_same_page(probe_browser, test_site) -> None
     # 340 kB through 1.6 Mbit/s takes at least 1.7 s; unthrottled loopback takes a fraction.
     assert mobile.metrics["load_ms"] > 1500
     assert mobile.metrics["load_ms"] > 2 * desktop.metrics["load_ms"]
-    assert mobile.metrics["fcp_ms"] > desktop.metrics["fcp_ms"]
 
 
 def test_uncaught_page_error_is_recorded(probe_browser, test_site) -> None:  # type: ignore[no-untyped-def]
