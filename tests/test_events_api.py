@@ -258,7 +258,11 @@ def test_cross_origin_only_from_the_study_origins(any_app: Flask) -> None:
     done = shop.post(token, [ev("pageview", 200, url="https://shop.example.com/store/cart?sid=1")])
     assert done.get_json()["outcome"] == "success"
     assert shop.attempt(token).path[-1] == "/cart"
+    huge = [ev("click", 100, text="x" * 150) for _ in range(120)]
     for origin, allowed in (("https://help.example.com", True), ("https://evil.example", False)):
+        too_large = shop.post(token, huge, origin)  # unreadable token: any open study's origin may see why
+        assert too_large.status_code == 413
+        assert ("Access-Control-Allow-Origin" in too_large.headers) is allowed
         pre = shop.client.options(
             "/api/v1/events", headers={"Origin": origin, "Access-Control-Request-Method": "POST"}
         )
