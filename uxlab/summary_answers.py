@@ -1,25 +1,36 @@
-"""Questionnaire answers for the CX summary: complete answers counted per version and item values."""
+"""Questionnaire answers for the CX summary: complete answers per questionnaire, in one pass.
+
+Every answer row (session, questionnaire, item, value) is packed into one integer and the
+rows are joined into one text by an aggregate (see ``summary_scan``); numpy pivots them
+into one row of item values per respondent and keeps the complete ones (every item
+1..N answered). Rows come out sorted by (version, item values), the order of the former
+SQL ``GROUP BY``. CES answers count only on the newest version's scale.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from sqlalchemy import case, func
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col
 
+from uxlab.errors import UxlabError
 from uxlab.models import ParticipantSession, Response, StudyVersion
-from uxlab.summary_sql import structured, where_sessions
+from uxlab.summary_scan import int_list, parse_ints
+from uxlab.summary_sql import where_sessions
 from uxlab.summary_types import Filters
 
 QUESTIONNAIRE_ITEMS = {"sus": 10, "umux_lite": 2, "nps": 1, "csat": 1, "ces": 1}
+NAMES = tuple(QUESTIONNAIRE_ITEMS)
+VALUE_SLOTS = 16  # answers are 0..10 at most (answer_scales refuses others)
+ITEM_SLOTS = 16
 
 
 @dataclass(frozen=True)
 class Answers:
-    """Complete answers to one questionnaire as distinct (version, items) rows with their counts."""
+    """Complete answers to one questionnaire as (version, items) rows with their counts."""
 
     version: np.ndarray  # (k,)
     values: np.ndarray  # (k, items)
@@ -34,66 +45,55 @@ class Answers:
         return set(self.version.tolist())
 
 
-def single_answers(db: Session, study_id: int, filters: Filters, ces_scale: str) -> dict[str, Answers]:
-    """Answers to the one-item questionnaires, counted per (questionnaire, version, value) in one scan.
-
-    CES answers count only on ``ces_scale`` (the newest version's), since the scales differ.
-    """
-    names = [name for name, items in QUESTIONNAIRE_ITEMS.items() if items == 1]
-    code = case(*((col(Response.questionnaire) == name, i) for i, name in enumerate(names)), else_=-1)
-    scale = func.coalesce(col(Response.scale_version), "2.0")
-    keys = [code, col(StudyVersion.number), col(Response.value)]
+def _sessions(db: Session, study_id: int, filters: Filters) -> tuple[np.ndarray, np.ndarray]:
+    """The study's sessions under ``filters``: sorted ids and their version numbers."""
     stmt = (
-        sql_select(*keys, func.count())
+        sql_select(int_list(db, col(ParticipantSession.id)), int_list(db, col(StudyVersion.number)))
+        .select_from(ParticipantSession)
+        .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
+    )
+    ids_text, numbers_text = db.connection().execute(where_sessions(stmt, study_id, filters)).one()
+    ids, numbers = parse_ints(ids_text), parse_ints(numbers_text)
+    order = np.argsort(ids)
+    return ids[order], numbers[order]
+
+
+def _packed(db: Session, study_id: int, filters: Filters, ces_scale: str) -> np.ndarray:
+    code = case(*((col(Response.questionnaire) == name, i) for i, name in enumerate(NAMES)), else_=-1)
+    value = col(Response.value)
+    packed = ((col(Response.session_id) * len(NAMES) + code) * ITEM_SLOTS + col(Response.item)) * VALUE_SLOTS
+    scale = func.coalesce(col(Response.scale_version), "2.0")
+    stmt = (
+        sql_select(int_list(db, packed + value), func.min(value), func.max(value))
         .select_from(Response)
         .join(ParticipantSession, col(ParticipantSession.id) == Response.session_id)
         .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
-        .where(col(Response.questionnaire).in_(names), col(Response.value).is_not(None))
+        .where(col(Response.questionnaire).in_(NAMES), value.is_not(None))
+        .where(col(Response.item).between(1, max(QUESTIONNAIRE_ITEMS.values())))
         .where((col(Response.questionnaire) != "ces") | (scale == ces_scale))
     )
-    dtype = np.dtype([("name", "i8"), ("version", "i8"), ("value", "i8"), ("count", "i8")])
-    arr = structured(db, where_sessions(stmt, study_id, filters).group_by(*keys), dtype)
-    out = {}
-    for i, name in enumerate(names):
-        mine = arr[arr["name"] == i]
-        out[name] = Answers(mine["version"], mine["value"].reshape(-1, 1), mine["count"])
-    return out
-
-
-def answers(db: Session, study_id: int, filters: Filters, name: str) -> Answers:
-    """Complete answers to ``name`` grouped by version and item values (SQL pivots and counts).
-
-    Counting distinct answer rows keeps the result small however many people answered;
-    expanding them again (``Answers.rows``) gives the metrics the same arrays.
-    """
-    items = QUESTIONNAIRE_ITEMS[name]
-    number: Any = col(StudyVersion.number).label("version")
-    where = [col(Response.questionnaire) == name, col(Response.value).is_not(None)]
-    cells = [
-        func.max(case((col(Response.item) == i, col(Response.value)))).label(f"i{i}")
-        for i in range(1, items + 1)
-    ]
-    per_person = (
-        sql_select(number, *cells)
-        .select_from(Response)
-        .join(ParticipantSession, col(ParticipantSession.id) == Response.session_id)
-        .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
-        .where(*where)
-        .group_by(col(Response.session_id), col(StudyVersion.number))
-        .having(func.count() == items)
-    )
-    inner = where_sessions(per_person, study_id, filters).subquery()
-    keys = [inner.c.version, *(inner.c[f"i{i}"] for i in range(1, items + 1))]
-    stmt = sql_select(*keys, func.count()).group_by(*keys)
-    dtype = np.dtype([("version", "i8"), *((f"i{i}", "i8") for i in range(1, items + 1)), ("count", "i8")])
-    arr = structured(db, stmt, dtype)
-    values = np.stack([arr[f"i{i}"] for i in range(1, items + 1)], axis=1).reshape(arr.size, items)
-    return Answers(arr["version"], values, arr["count"])
+    text, low, high = db.connection().execute(where_sessions(stmt, study_id, filters)).one()
+    if low is not None and (low < 0 or high >= VALUE_SLOTS):
+        raise UxlabError(f"stored questionnaire answers out of range (found {low}..{high})", field="value")
+    return parse_ints(text)
 
 
 def load_answers(db: Session, study_id: int, filters: Filters, ces_scale: str) -> dict[str, Answers]:
     """Every questionnaire's complete answers (CES on ``ces_scale`` only)."""
-    out = {
-        name: answers(db, study_id, filters, name) for name, items in QUESTIONNAIRE_ITEMS.items() if items > 1
-    }
-    return out | single_answers(db, study_id, filters, ces_scale)
+    packed = _packed(db, study_id, filters, ces_scale)
+    value, rest = packed % VALUE_SLOTS, packed // VALUE_SLOTS
+    item, rest = rest % ITEM_SLOTS, rest // ITEM_SLOTS
+    name, session = rest % len(NAMES), rest // len(NAMES)
+    session_ids, numbers = _sessions(db, study_id, filters)
+    out = {}
+    for i, questionnaire in enumerate(NAMES):
+        items = QUESTIONNAIRE_ITEMS[questionnaire]
+        mine = (name == i) & (item <= items)
+        person = np.searchsorted(session_ids, session[mine])
+        grid = np.zeros((session_ids.size, items), dtype=np.int64)
+        grid[person, item[mine] - 1] = value[mine]
+        complete = np.bincount(person, minlength=session_ids.size) == items  # (session, item) is unique
+        grid, version = grid[complete], numbers[complete]
+        order = np.lexsort((*(grid[:, k] for k in range(items - 1, -1, -1)), version))
+        out[questionnaire] = Answers(version[order], grid[order], np.ones(order.size, dtype=np.int64))
+    return out

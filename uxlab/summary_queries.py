@@ -2,33 +2,29 @@
 
 Device class and dates filter in SQL (they select participant sessions); the version
 filter is applied later in numpy, because findings compare a version with the previous one.
-Only ended attempts count. Works on SQLite and PostgreSQL alike (the one dialect-specific
-expression is the last page of a JSON path).
+Only ended attempts count. The attempts are read by ``summary_scan`` (one pass each, as
+packed integers) and the questionnaire answers by ``summary_answers``. Works on SQLite and
+PostgreSQL alike.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlalchemy import select as sql_select
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from uxlab import studies
 from uxlab.models import Attempt, ParticipantSession, Response, Study, StudyVersion, Task
 from uxlab.summary_answers import Answers, load_answers
-from uxlab.summary_sql import sessions_join, structured, where_sessions
+from uxlab.summary_scan import OUTCOME_CODES, TaskIds, attempt_codes, failure_ends, success_times
+from uxlab.summary_sql import sessions_join, where_sessions
 from uxlab.summary_types import Filters
 
+__all__ = ["OUTCOME_CODES", "StudyData", "TaskInfo", "live_counts", "load"]
 COMMENTS = 50
-OUTCOME_CODES = {"success": 0, "failure": 1, "give_up": 2, "timeout": 3}
-ATTEMPT_DTYPE = np.dtype(
-    [("task", "i8"), ("version", "i8"), ("outcome", "i8"), ("seq", "i8"), ("direct", "i8"), ("count", "i8")]
-)
-TIME_DTYPE = np.dtype([("task", "i8"), ("version", "i8"), ("time", "f8")])
 
 
 @dataclass(frozen=True)
@@ -65,10 +61,8 @@ class StudyData:
     comments: tuple[tuple[int, str, str], ...] = ()  # (version, day, text), newest first
 
 
-def _tasks(
-    db: Session, study: Study
-) -> tuple[tuple[TaskInfo, ...], dict[int, int], tuple[int, ...], str | None]:
-    """Task keys in the newest version's order (then older-only keys), task id -> index, versions."""
+def _tasks(db: Session, study: Study) -> tuple[tuple[TaskInfo, ...], TaskIds, tuple[int, ...], str | None]:
+    """Task keys in the newest version's order (then older-only keys), task ids, versions."""
     rows = db.exec(
         select(Task, StudyVersion.number)
         .join(StudyVersion, col(StudyVersion.id) == Task.study_version_id)
@@ -95,8 +89,8 @@ def _tasks(
         ces_version = scenario.ces_version if "ces" in scenario.questionnaires else None
     index: dict[str, int] = {}
     infos: list[TaskInfo] = []
-    by_id: dict[int, int] = {}
-    for task, _number in rows:
+    by_id: dict[int, tuple[int, int]] = {}
+    for task, number in rows:
         if task.key not in index:
             index[task.key] = len(infos)
             infos.append(
@@ -109,73 +103,8 @@ def _tasks(
                     starts.get(task.key, ""),
                 )
             )
-        by_id[int(task.id or 0)] = index[task.key]
-    return tuple(infos), by_id, versions, ces_version
-
-
-def _task_index(by_id: dict[int, int], task_ids: np.ndarray) -> np.ndarray:
-    keys = np.fromiter(by_id.keys(), dtype=np.int64, count=len(by_id))
-    vals = np.fromiter(by_id.values(), dtype=np.int64, count=len(by_id))
-    order = np.argsort(keys)
-    return vals[order][np.searchsorted(keys[order], task_ids)]
-
-
-def _attempts(db: Session, study_id: int, filters: Filters, by_id: dict[int, int]) -> list[np.ndarray]:
-    """Ended attempts: one entry per attempt (task, version, outcome, SEQ, direct), grouped in SQL.
-
-    SQL counts the attempts per (task, version, outcome, SEQ, direct) and numpy repeats the
-    groups, so a million attempts cross the driver as a few hundred rows.
-    """
-    outcome = case(
-        *((col(Attempt.outcome) == name, code) for name, code in OUTCOME_CODES.items() if code < 3), else_=3
-    )
-    direct = case((col(Attempt.direct).is_(None), -1), (col(Attempt.direct).is_(True), 1), else_=0)
-    keys = [
-        col(Attempt.task_id),
-        col(StudyVersion.number),
-        outcome,
-        func.coalesce(col(Attempt.seq), 0),
-        direct,
-    ]
-    stmt = where_sessions(sessions_join(sql_select(*keys, func.count())), study_id, filters)
-    arr = structured(db, stmt.where(col(Attempt.outcome).is_not(None)).group_by(*keys), ATTEMPT_DTYPE)
-    if not arr.size:
-        return [np.zeros(0, dtype=np.int64)] * 3 + [np.zeros(0), np.zeros(0, dtype=np.int64)]
-    seq = np.where(arr["seq"] == 0, np.nan, arr["seq"].astype(float))
-    columns = [_task_index(by_id, arr["task"]), arr["version"], arr["outcome"], seq, arr["direct"]]
-    return [np.repeat(column, arr["count"]) for column in columns]
-
-
-def _times(db: Session, study_id: int, filters: Filters, by_id: dict[int, int]) -> list[np.ndarray]:
-    """Successful attempts' times in seconds, with their task index and version."""
-    stmt = where_sessions(
-        sessions_join(
-            sql_select(col(Attempt.task_id), col(StudyVersion.number), col(Attempt.time_on_task_s))
-        ),
-        study_id,
-        filters,
-    ).where(col(Attempt.outcome) == "success", col(Attempt.time_on_task_s) > 0)
-    arr = structured(db, stmt, TIME_DTYPE)
-    return [_task_index(by_id, arr["task"]), arr["version"], arr["time"]]
-
-
-def _last_page(db: Session) -> ColumnElement[Any]:
-    """The last entry of an attempt's path (a JSON array), as text."""
-    if db.get_bind().dialect.name == "postgresql":
-        return col(Attempt.path).op("->>")(-1)
-    return func.json_extract(col(Attempt.path), "$[#-1]")
-
-
-def _failure_ends(db: Session, study_id: int, filters: Filters, by_id: dict[int, int]) -> tuple:
-    page = _last_page(db).label("page")
-    stmt = where_sessions(
-        sessions_join(sql_select(col(StudyVersion.number), col(Attempt.task_id), page, func.count())),
-        study_id,
-        filters,
-    ).where(col(Attempt.outcome).is_not(None), col(Attempt.outcome) != "success")
-    stmt = stmt.group_by(col(StudyVersion.number), col(Attempt.task_id), page)
-    rows = db.connection().execute(stmt).all()
-    return tuple((int(v), by_id[int(t)], str(p), int(n)) for v, t, p, n in rows if p is not None)
+        by_id[int(task.id or 0)] = (index[task.key], int(number))
+    return tuple(infos), TaskIds.of(by_id), versions, ces_version
 
 
 def _days(db: Session, study_id: int, filters: Filters) -> tuple:
@@ -210,9 +139,9 @@ def load(db: Session, slug: str, filters: Filters) -> StudyData:
     """Read a study's results (raises NotFound for an unknown slug)."""
     study = studies.get_study(db, slug)
     study_id = int(study.id or 0)
-    tasks, by_id, versions, ces_version = _tasks(db, study)
-    a_task, a_version, a_outcome, a_seq, a_direct = _attempts(db, study_id, filters, by_id)
-    t_task, t_version, t_time = _times(db, study_id, filters, by_id)
+    tasks, ids, versions, ces_version = _tasks(db, study)
+    a_task, a_version, a_outcome, a_seq, a_direct = attempt_codes(db, study_id, filters, ids)
+    t_task, t_version, t_time = success_times(db, study_id, filters, ids)
     answers = load_answers(db, study_id, filters, ces_version or "2.0")
     return StudyData(
         study,
@@ -228,7 +157,7 @@ def load(db: Session, slug: str, filters: Filters) -> StudyData:
         t_version,
         t_time,
         answers,
-        _failure_ends(db, study_id, filters, by_id),
+        failure_ends(db, study_id, filters, ids),
         _days(db, study_id, filters),
         _comments(db, study_id, filters),
     )

@@ -1,0 +1,133 @@
+"""The attempts of a study read in one pass each, as compact numbers (the CX summary's big tables).
+
+Handing rows to Python costs about a microsecond per row (a tuple and its objects), so a
+million attempts cost seconds when read row by row or grouped in SQL (a sort). Instead:
+
+- the attempt codes (task, outcome, SEQ, direct) are packed into one integer per attempt
+  and joined into one text by an aggregate (``group_concat`` / ``string_agg``) in a
+  single scan; numpy parses and sorts it in milliseconds, and the sort reproduces the
+  order of the former ``GROUP BY`` (task id, outcome, SEQ, direct);
+- successful attempts' times are read as (task id, seconds) rows: they are floats, and
+  only the driver hands them over exactly;
+- failure end pages are read only for attempts that did not succeed and counted in Python.
+
+The version of an attempt is the version of its task (a session's tasks are its version's
+tasks). The index ``ix_attempt_summary`` covers these reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Text, case, cast, func
+from sqlalchemy import select as sql_select
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col
+
+from uxlab.errors import UxlabError
+from uxlab.models import Attempt
+from uxlab.summary_sql import counted, sessions_join, structured, where_sessions
+from uxlab.summary_types import Filters
+
+OUTCOME_CODES = {"success": 0, "failure": 1, "give_up": 2, "timeout": 3}
+SEQ_SLOTS = 8  # SEQ 1..7 (record_seq refuses others); 0 = not answered
+TIME_DTYPE = np.dtype([("task", "i8"), ("time", "f8")])
+
+
+@dataclass(frozen=True)
+class TaskIds:
+    """Task row ids of a study with their summary index (tasks sharing a key share one) and version."""
+
+    ids: np.ndarray  # sorted
+    index: np.ndarray
+    version: np.ndarray
+
+    @classmethod
+    def of(cls, rows: dict[int, tuple[int, int]]) -> TaskIds:
+        ids = np.array(sorted(rows), dtype=np.int64)
+        index = np.array([rows[i][0] for i in ids.tolist()], dtype=np.int64)
+        version = np.array([rows[i][1] for i in ids.tolist()], dtype=np.int64)
+        return cls(ids, index, version)
+
+    def lookup(self, task_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Summary index and version number of each task row id."""
+        at = np.searchsorted(self.ids, task_ids)
+        return self.index[at], self.version[at]
+
+
+def int_list(db: Session, column: Any) -> ColumnElement[Any]:
+    """An aggregate joining an integer column's values into one comma-separated text."""
+    if db.get_bind().dialect.name == "postgresql":
+        return func.string_agg(cast(column, Text), ",")
+    return func.group_concat(column, ",")
+
+
+def parse_ints(text: str | None) -> np.ndarray:
+    """The integers of an ``int_list`` aggregate (NULL over no rows -> empty)."""
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",")
+
+
+def attempt_codes(
+    db: Session, study_id: int, filters: Filters, tasks: TaskIds
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Ended attempts as arrays (task index, version, outcome code, SEQ or NaN, direct 1/0/-1).
+
+    Sorted by (task id, outcome, SEQ, direct), one pass over the attempts.
+    """
+    outcome = case(
+        *((col(Attempt.outcome) == name, code) for name, code in OUTCOME_CODES.items() if code < 3), else_=3
+    )
+    direct = case((col(Attempt.direct).is_(None), 0), (col(Attempt.direct).is_(True), 2), else_=1)
+    seq = func.coalesce(col(Attempt.seq), 0)
+    packed = ((col(Attempt.task_id) * 4 + outcome) * SEQ_SLOTS + seq) * 3 + direct
+    stmt = sessions_join(sql_select(int_list(db, packed), func.min(seq), func.max(seq)).select_from(Attempt))
+    stmt = where_sessions(stmt, study_id, filters).where(col(Attempt.outcome).is_not(None))
+    text, low, high = db.connection().execute(stmt).one()
+    if low is not None and (low < 0 or high >= SEQ_SLOTS):
+        raise UxlabError(f"stored SEQ answers out of range 1..7 (found {low}..{high})", field="seq")
+    codes = np.sort(parse_ints(text))
+    direct_codes, codes = codes % 3 - 1, codes // 3
+    seq_codes, codes = codes % SEQ_SLOTS, codes // SEQ_SLOTS
+    task, version = tasks.lookup(codes // 4)
+    seq_values = np.where(seq_codes == 0, np.nan, seq_codes.astype(float))
+    return task, version, codes % 4, seq_values, direct_codes
+
+
+def success_times(
+    db: Session, study_id: int, filters: Filters, tasks: TaskIds
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Successful attempts' times in seconds, with their task index and version."""
+    stmt = sessions_join(sql_select(col(Attempt.task_id), col(Attempt.time_on_task_s)).select_from(Attempt))
+    stmt = where_sessions(stmt, study_id, filters)
+    arr = structured(
+        db, stmt.where(col(Attempt.outcome) == "success", col(Attempt.time_on_task_s) > 0), TIME_DTYPE
+    )
+    task, version = tasks.lookup(arr["task"])
+    return task, version, arr["time"]
+
+
+def last_page(db: Session) -> ColumnElement[Any]:
+    """The last entry of an attempt's path (a JSON array), as text."""
+    if db.get_bind().dialect.name == "postgresql":
+        return col(Attempt.path).op("->>")(-1)
+    return func.json_extract(col(Attempt.path), "$[#-1]")
+
+
+def failure_ends(
+    db: Session, study_id: int, filters: Filters, tasks: TaskIds
+) -> tuple[tuple[int, int, str, int], ...]:
+    """(version, task index, last page, count) of the attempts that ended without success."""
+    stmt = sessions_join(sql_select(col(Attempt.task_id), last_page(db)).select_from(Attempt))
+    stmt = where_sessions(stmt, study_id, filters)
+    stmt = stmt.where(col(Attempt.outcome).is_not(None), col(Attempt.outcome) != "success")
+    counts = counted(db, stmt)
+    out = []
+    for (task_id, page), n in counts.items():
+        if page is not None:
+            index, version = tasks.lookup(np.array([task_id], dtype=np.int64))
+            out.append((int(version[0]), int(index[0]), str(page), n))
+    return tuple(out)
