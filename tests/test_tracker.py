@@ -133,3 +133,42 @@ def test_give_up_and_inert_without_a_valid_fragment(study: Participant, live_ser
         page.locator("#uxlab-give-up").click()
     attempt = study.attempt(token)
     assert attempt.outcome == "give_up" and attempt.path == ["/", "/"]
+
+
+LIVE_SITE = """
+slug: live
+title: A site on another origin
+consent: ok
+site: {base_url: "http://shop.test"}
+tasks:
+  - {id: find-help, prompt: Find the help page, stage: retention, success: {url: /help}, time_limit_s: 60}
+"""
+UXLAB = "http://uxlab.test"  # the live server, seen through a routed public name (Chromium refuses
+# a public site's requests to 127.0.0.1: Private Network Access)
+
+
+def test_snippet_on_a_site_of_another_origin(live_server: Any, page: Any) -> None:
+    """The snippet on someone else's site: cross-origin events as simple requests, no preflight."""
+    shop = Participant(live_server.app, LIVE_SITE)
+    tag = f'<script src="{UXLAB}/static/tracker.js" defer></script>'
+    pages = {
+        "/": f'<!doctype html><html lang="en"><title>Shop</title><a id="help" href="/help">Help</a>{tag}',
+        "/help": f'<!doctype html><html lang="en"><title>Help</title><h1>Help</h1>{tag}',
+    }
+    page.route("http://shop.test/**", lambda route: route.fulfill(
+        content_type="text/html", body=pages[route.request.url[len("http://shop.test"):]]
+    ))  # fmt: skip
+    page.route(f"{UXLAB}/**", lambda route: route.fulfill(
+        response=route.fetch(url=live_server.url + route.request.url[len(UXLAB):])
+    ))  # fmt: skip
+    methods: list[str] = []
+    page.on("request", lambda request: methods.append(request.method) if "/api/" in request.url else None)
+    token = shop.start("find-help")
+    page.goto(f"http://shop.test/#uxlab={token}@{UXLAB}")
+    page.locator("#uxlab-prompt").wait_for()
+    with page.expect_request(f"{UXLAB}/s/live/task/1/seq"):
+        page.locator("#help").click()
+    page.wait_for_url(lambda url: url.startswith(f"{UXLAB}/s/"))
+    attempt = shop.attempt(token)
+    assert (attempt.outcome, attempt.path) == ("success", ["/", "/help"])
+    assert "OPTIONS" not in methods and "POST" in methods
