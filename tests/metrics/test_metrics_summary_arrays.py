@@ -11,10 +11,12 @@ from uxlab.metrics import (
     best_point_estimate,
     completion_rate,
     geometric_mean_time_s,
+    group_ranks,
     median_time_s,
     outcome_codes,
     seq_mean,
     summarize_tasks,
+    summary_arrays,
     time_on_task_s,
 )
 
@@ -122,3 +124,47 @@ def test_very_unequal_task_sizes_use_the_other_sort_and_agree():
         med = median_time_s(time_s[task == k])
         assert (s.median_s[k], s.median_low_s[k], s.median_high_s[k]) == (med.estimate, med.low, med.high)
     assert np.isnan(s.seq_mean).all() and (s.n_seq == 0).all()
+
+
+def test_order_statistics_equal_a_full_sort():
+    # Wide value ranges (bucket resolution is coarse), ties, empty and one-value groups,
+    # and one dominant group: every rank read must equal the sorted array's.
+    rng = np.random.default_rng(7)
+    cases = [
+        rng.lognormal(3, 0.7, 5000),
+        np.concatenate([rng.lognormal(3, 0.7, 4990), [1e-300, 1e300, 5e-324, 1.7e308, 2.0, 2.0, 3, 3, 3, 3]]),
+        np.round(rng.lognormal(2, 0.5, 5000)),  # many ties
+        np.full(5000, 42.0),
+    ]
+    for values in cases:
+        group = rng.integers(0, 40, values.size)
+        group[group == 7] = 8  # group 7 empty
+        group[group == 9] = 10
+        group[np.flatnonzero(group == 10)[0]] = 9  # group 9 has one value
+        group[: values.size // 2] = 3  # group 3 dominates
+        counts = np.bincount(group, minlength=41)
+        ranks = [np.zeros(41, dtype=np.int64), (counts - 1) // 2, counts // 2, np.maximum(counts - 1, 0)]
+        ranks.append(np.minimum(counts // 3, np.maximum(counts - 1, 0)))
+        got = group_ranks.order_statistics(group, values, counts, ranks)
+        for g in range(41):
+            mine = np.sort(values[group == g])
+            for r, out in zip(ranks, got, strict=True):
+                if counts[g]:
+                    assert out[g] == mine[r[g]]
+                else:
+                    assert np.isnan(out[g])
+
+
+def test_slices_agree_with_one_pass(monkeypatch):
+    # The summary runs over slices of CHUNK attempts; tiny slices must give the same numbers
+    # and still find bad values in any slice.
+    task, outcome, time_s, seq, direct, _ = _data(seed=3, attempts=2000)
+    whole = summarize_tasks(task, outcome, time_s, seq, direct=direct)
+    monkeypatch.setattr(summary_arrays, "CHUNK", 37)
+    sliced = summarize_tasks(task, outcome, time_s, seq, direct=direct)
+    for name in whole.to_dict():
+        np.testing.assert_allclose(getattr(sliced, name), getattr(whole, name), rtol=1e-12, err_msg=name)
+    late = seq.copy()
+    late[-1] = 2.5
+    with pytest.raises(MetricInputError, match="whole numbers"):
+        summarize_tasks(task, outcome, time_s, late)

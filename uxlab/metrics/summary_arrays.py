@@ -1,26 +1,30 @@
 """Per-task statistics for every task at once, from flat arrays, without a loop over attempts.
 
 The same formulas as rates.py, times.py and questionnaires.seq_mean, vectorized with
-numpy (bincount for sums, one lexsort for medians). Missing values are NaN: the time of
-an attempt that did not succeed is ignored, a NaN SEQ means "not answered".
+numpy (bincount for sums and counts, group_ranks.order_statistics for medians). Missing
+values are NaN: the time of an attempt that did not succeed is ignored, a NaN SEQ means
+"not answered".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
 from scipy import stats
 
 from uxlab.errors import MetricInputError
-from uxlab.metrics import inputs
+from uxlab.metrics import group_ranks, inputs
 from uxlab.metrics.times import MEDIAN_FROM_N
 
 OUTCOMES = ("success", "failure", "give_up", "timeout")
 """Outcome codes are indexes into this tuple (Attempt.outcome strings); 0 = success."""
 SUCCESS = 0
+CHUNK = 1 << 17
+"""Attempts are checked and counted per slice of CHUNK: its temporaries stay in cache, and the
+successes' positions in a slice fit in uint32 (kept for the later passes)."""
 
 
 def outcome_codes(labels: Iterable[str]) -> np.ndarray:
@@ -80,13 +84,25 @@ class TaskSummaries:
 
 @dataclass(frozen=True)
 class _Checked:
+    """Checked inputs and what the first pass over them counted."""
+
     task: np.ndarray
-    ok: np.ndarray
+    outcome: np.ndarray
+    time_s: np.ndarray
     size: int
-    attempts: np.ndarray
-    ok_task: np.ndarray
-    ok_time_s: np.ndarray
-    seq_codes: np.ndarray
+    seq_hist: np.ndarray  # (size, 8): attempts per task by SEQ code, 0 = not answered
+    successes: np.ndarray
+    log_sum: np.ndarray  # per task, sum of ln(time) over successful attempts
+    time_range: tuple[float, float]  # min and max successful time (1, 1 if none)
+    ok_index: list[np.ndarray]  # per slice, positions of the successes (uint32)
+
+    def parts(self) -> Iterator[slice]:
+        return (slice(a, a + CHUNK) for a in range(0, self.task.size, CHUNK))
+
+    def successes_in(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Task and time of the successful attempts, slice by slice (after _check)."""
+        for part, index in zip(self.parts(), self.ok_index, strict=True):
+            yield self.task[part].take(index), self.time_s[part].take(index)
 
 
 def _check(task: Any, outcome: Any, time_s: Any, seq: Any, n_tasks: int | None) -> _Checked:
@@ -100,33 +116,47 @@ def _check(task: Any, outcome: Any, time_s: Any, seq: Any, n_tasks: int | None) 
         raise MetricInputError("task, outcome, time_s and seq must have the same length", field="task")
     if not (np.issubdtype(t.dtype, np.integer) and np.issubdtype(o.dtype, np.integer)):
         raise MetricInputError("task and outcome must be integer codes", field="task")
-    # bincount both counts and range-checks tasks: it rejects negatives, its length is max + 1.
     t = t.astype(np.intp, copy=False)
-    try:
-        attempts = np.bincount(t, minlength=n_tasks or 0)
-    except ValueError:
-        raise MetricInputError("task: indexes must not be negative", field="task") from None
-    size = attempts.size if n_tasks is None else n_tasks
-    if attempts.size > size:
+    if t.min() < 0:
+        raise MetricInputError("task: indexes must not be negative", field="task")
+    size = int(t.max()) + 1 if n_tasks is None else n_tasks
+    if t.max() >= size:
         raise MetricInputError(f"task: indexes must be within 0..{size - 1}", field="task")
     if o.min() < 0 or o.max() >= len(OUTCOMES):
         raise MetricInputError("outcome: codes must be 0..3 (see OUTCOMES)", field="outcome")
-    ok = o == SUCCESS
-    ok_index = np.flatnonzero(ok)  # integer take is several times faster than a mask
-    ok_times = tm.take(ok_index)
-    # min() of an array holding NaN is NaN, and NaN <= 0 is False: test finiteness first.
-    if ok_times.size and not (np.isfinite(ok_times.sum()) and ok_times.min() > 0):
-        if not np.all(np.isfinite(ok_times)):
-            raise MetricInputError("time_s: every successful attempt needs a finite time", field="time_s")
-        raise MetricInputError("time_s: times of successful attempts must be positive", field="time_s")
-    codes = np.fmax(sq, 0.0)  # NaN (not answered) -> code 0; so would a rating <= 0, caught below
-    if codes.max() > 7:
-        raise MetricInputError("seq: ratings must be 1..7 (NaN = not answered)", field="seq")
-    ints = codes.astype(np.int64)
-    answered = t.size - np.count_nonzero(np.isnan(sq))
-    if np.any(ints != codes) or np.count_nonzero(ints) != answered:
-        raise MetricInputError("seq: ratings must be whole numbers 1..7 (NaN = not answered)", field="seq")
-    return _Checked(t, ok, size, attempts, t.take(ok_index), ok_times, ints)
+    c = _Checked(
+        t, o, tm, size, np.zeros(size * 8, dtype=np.intp), np.zeros(size, np.intp), np.zeros(size), (1, 1), []
+    )
+    low, high = np.inf, 0.0
+    for part in c.parts():
+        index = np.flatnonzero(o[part] == SUCCESS)  # take beats a mask gather
+        c.ok_index.append(index.astype(np.uint32))
+        group, times = t[part].take(index), tm[part].take(index)
+        # min() of an array holding NaN is NaN, and NaN <= 0 is False: test finiteness first.
+        if times.size and not (np.isfinite(times.sum()) and times.min() > 0):
+            if not np.all(np.isfinite(times)):
+                raise MetricInputError("time_s: every successful attempt needs a finite time", field="time_s")
+            raise MetricInputError("time_s: times of successful attempts must be positive", field="time_s")
+        if times.size:
+            low, high = min(low, times.min()), max(high, times.max())
+        c.successes[:] += np.bincount(group, minlength=size)
+        c.log_sum[:] += np.bincount(group, weights=np.log(times), minlength=size)
+        codes = np.fmax(sq[part], 0.0)  # NaN (not answered) -> code 0; so would a rating <= 0
+        if codes.max() > 7:
+            raise MetricInputError("seq: ratings must be 1..7 (NaN = not answered)", field="seq")
+        small = codes.astype(np.int8)  # 0..7 after the check above
+        answered = codes.size - np.count_nonzero(np.isnan(sq[part]))
+        if np.count_nonzero(small) != answered or not np.array_equal(codes, small):
+            raise MetricInputError(
+                "seq: ratings must be whole numbers 1..7 (NaN = not answered)", field="seq"
+            )
+        # one histogram of (task, SEQ code) gives attempts per task and the ratings' counts
+        key = t[part] * 8
+        key += small
+        c.seq_hist[:] += np.bincount(key, minlength=size * 8)
+    if high > 0:
+        c = replace(c, time_range=(float(low), float(high)))
+    return replace(c, seq_hist=c.seq_hist.reshape(size, 8))
 
 
 def _t_half(sd: np.ndarray, n: np.ndarray, confidence: float) -> np.ndarray:
@@ -135,22 +165,49 @@ def _t_half(sd: np.ndarray, n: np.ndarray, confidence: float) -> np.ndarray:
         return stats.t.ppf(0.5 + confidence / 2, df) * sd / np.sqrt(n)
 
 
-def _group_mean_sd(groups: np.ndarray, x: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    n = np.bincount(groups, minlength=size).astype(float)
+def _times(c: _Checked, confidence: float, z: float) -> tuple[np.ndarray, ...]:
+    """Per task: log mean and sd of successful times, and the times at the median's ranks.
+
+    Two more passes over the slices: squared deviations from each task's log mean (two-pass
+    variance) with the (task, bucket) histogram, then the values in each task's median band
+    (group_ranks).
+    """
+    counts = c.successes
+    n = counts.astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.bincount(groups, weights=x, minlength=size) / n
-        dev = x - mean[groups]
-        sd = np.sqrt(np.bincount(groups, weights=dev * dev, minlength=size) / (n - 1))
-    sd[n < 2] = np.nan
-    return n, mean, sd
+        log_mean = c.log_sum / n
+    spread = z * np.sqrt(counts / 4)
+    lo_rank = np.clip(np.ceil(counts / 2 - spread), 1, np.maximum(counts, 1)).astype(np.int64)
+    hi_rank = np.clip(np.ceil(counts / 2 + spread), 1, np.maximum(counts, 1)).astype(np.int64)
+    ranks = [(counts - 1) // 2, counts // 2, lo_rank - 1, hi_rank - 1]
+    buckets = group_ranks.Buckets.covering(*c.time_range, int(n.sum()), int(np.count_nonzero(counts)), c.size)
+    squares = np.zeros(c.size)
+    histogram = np.zeros(buckets.n_bins, dtype=np.intp)
+    for group, times in c.successes_in():
+        dev = np.log(times)
+        dev -= log_mean.take(group)
+        dev *= dev
+        squares += np.bincount(group, weights=dev, minlength=c.size)
+        histogram += np.bincount(buckets.keys(group, times), minlength=buckets.n_bins)
+    band = group_ranks.bands(buckets, histogram, counts, ranks)
+    kept_group, kept_times = [], []
+    for group, times in c.successes_in():
+        keep = np.flatnonzero(band.in_band.take(buckets.keys(group, times)))
+        kept_group.append(group.take(keep))
+        kept_times.append(times.take(keep))
+    picks = group_ranks.read(band, np.concatenate(kept_group), np.concatenate(kept_times), counts, ranks)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        log_sd = np.sqrt(squares / (n - 1))
+    log_sd[n < 2] = np.nan
+    return (log_mean, log_sd, *picks)
 
 
-def _rating_mean_sd(task: np.ndarray, codes: np.ndarray, size: int) -> tuple[np.ndarray, ...]:
-    """Per-task n, mean and sd of 1..7 ratings from one histogram (code 0 = not answered).
+def _rating_mean_sd(hist: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per-task n, mean and sd of 1..7 ratings from the (task, code) histogram (code 0 = not answered).
 
     Integer sums keep the variance exact: s^2 = (n sum(r^2) - sum(r)^2) / (n (n - 1)).
     """
-    hist = np.bincount(task * 8 + codes, minlength=size * 8).reshape(size, 8)[:, 1:]
+    hist = hist[:, 1:]
     points = np.arange(1, 8)
     n = hist.sum(axis=1)
     s1, s2 = hist @ points, hist @ (points * points)
@@ -159,33 +216,6 @@ def _rating_mean_sd(task: np.ndarray, codes: np.ndarray, size: int) -> tuple[np.
         sd = np.sqrt((n * s2 - s1 * s1) / (n * (n - 1.0)))
     sd[n < 2] = np.nan
     return n, mean, sd
-
-
-def _sorted_by_group(
-    group: np.ndarray, values: np.ndarray, counts: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return (flat, starts): group g's values in ascending order are flat[starts[g]:][:counts[g]]."""
-    size = counts.size
-    if values.size == 0:
-        return np.zeros(1), np.zeros(size, dtype=np.int64)
-    small = np.int16 if size <= np.iinfo(np.int16).max else np.int32
-    starts = np.cumsum(counts) - counts
-    width = int(counts.max())
-    if size * width <= 2 * values.size + 1024:
-        # Pad each group into one row of a matrix (inf past its count) and sort the rows:
-        # many short sorts beat one long argsort by a factor of about 3.
-        by_group = np.argsort(group.astype(small), kind="stable")  # radix sort
-        # element i of the group-sorted values goes to row g, column i - starts[g]
-        flat = np.arange(values.size) + np.repeat(np.arange(size) * width - starts, counts)
-        matrix = np.full(size * width, np.inf)
-        matrix[flat] = values.take(by_group)
-        rows = matrix.reshape(size, width)
-        rows.sort(axis=1)
-        return rows.ravel(), np.arange(size, dtype=np.int64) * width
-    # Very unequal group sizes: one argsort by value, then a stable sort by group.
-    by_value = np.argsort(values)
-    order = by_value[np.argsort(group[by_value].astype(small), kind="stable")]
-    return values[order], starts
 
 
 def summarize_tasks(
@@ -206,17 +236,17 @@ def summarize_tasks(
     """
     z = inputs.z_critical(confidence)
     c = _check(task, outcome, time_s, seq, n_tasks)
-    t, ok, size = c.task, c.ok, c.size
+    t, size = c.task, c.size
 
-    attempts = c.attempts
-    successes = np.bincount(c.ok_task, minlength=size)
+    attempts = c.seq_hist.sum(axis=1)
+    successes = c.successes
     if direct is None:
         direct_successes = np.zeros(size, dtype=np.int64)
     else:
         d = np.asarray(direct, dtype=bool)
         if d.shape != t.shape:
             raise MetricInputError("direct must have one value per attempt", field="direct")
-        direct_successes = np.bincount(t[d & ok], minlength=size)
+        direct_successes = np.bincount(t[d & (c.outcome == SUCCESS)], minlength=size)
 
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = successes / attempts
@@ -233,30 +263,21 @@ def summarize_tasks(
     for arr in (rate, c_low, c_high, best):
         arr[none] = np.nan
 
-    n_t, log_mean, log_sd = _group_mean_sd(c.ok_task, np.log(c.ok_time_s), size)
-    log_half = _t_half(log_sd, n_t, confidence)
+    counts = successes
+    log_mean, log_sd, below_mid, above_mid, med_low, med_high = _times(c, confidence, z)
+    log_half = _t_half(log_sd, counts, confidence)
     with np.errstate(invalid="ignore"):
         gm = np.exp(log_mean)
         gm_low, gm_high = np.exp(log_mean - log_half), np.exp(log_mean + log_half)
 
-    counts = n_t.astype(np.int64)
-    pick, starts = _sorted_by_group(c.ok_task, c.ok_time_s, counts)
-    has = counts > 0
-    last = np.maximum(counts - 1, 0)
-    safe = np.where(has, starts, 0)
-    med = np.where(has, (pick[safe + last // 2] + pick[safe + counts // 2]) / 2, np.nan)
-    spread = z * np.sqrt(counts / 4)
-    lo_rank = np.clip(np.ceil(counts / 2 - spread), 1, np.maximum(counts, 1)).astype(np.int64)
-    hi_rank = np.clip(np.ceil(counts / 2 + spread), 1, np.maximum(counts, 1)).astype(np.int64)
-    med_low = np.where(has, pick[safe + lo_rank - 1], np.nan)
-    med_high = np.where(has, pick[safe + hi_rank - 1], np.nan)
+    med = (below_mid + above_mid) / 2
 
     use_median = counts >= MEDIAN_FROM_N
     tot = np.where(use_median, med, gm)
     tot_low = np.where(use_median, med_low, gm_low)
     tot_high = np.where(use_median, med_high, gm_high)
 
-    n_s, s_mean, s_sd = _rating_mean_sd(t, c.seq_codes, size)
+    n_s, s_mean, s_sd = _rating_mean_sd(c.seq_hist)
     s_half = _t_half(s_sd, n_s, confidence)
     s_low, s_high = np.clip(s_mean - s_half, 1, 7), np.clip(s_mean + s_half, 1, 7)
 
