@@ -155,3 +155,23 @@ def page(browser: Any) -> Iterator[Any]:
     pg = context.new_page()
     yield pg
     context.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say how many PostgreSQL and real-browser tests passed, so a CI log shows they ran."""
+    passed = [r for r in terminalreporter.stats.get("passed", []) if r.when == "call"]
+    skipped = terminalreporter.stats.get("skipped", [])
+    for marker, label in (("postgres", "PostgreSQL"), ("browser", "real-Chromium")):
+        ran = sum(1 for r in passed if marker in r.keywords)
+        not_ran = sum(1 for r in skipped if marker in getattr(r, "keywords", {}))
+        terminalreporter.write_line(f"uxlab: {label} tests passed: {ran}, skipped: {not_ran}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests by what they use, so the summary above counts every one of them."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & {"browser", "page"}:
+            item.add_marker(pytest.mark.browser)
+        if "postgres_url" in fixtures:
+            item.add_marker(pytest.mark.postgres)
