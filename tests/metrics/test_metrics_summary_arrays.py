@@ -168,3 +168,17 @@ def test_slices_agree_with_one_pass(monkeypatch):
     late[-1] = 2.5
     with pytest.raises(MetricInputError, match="whole numbers"):
         summarize_tasks(task, outcome, time_s, late)
+
+
+def test_times_of_unsuccessful_attempts_are_ignored_whatever_they_hold():
+    # The median buckets take their range from all times when it is positive and finite,
+    # else from the successes alone: neither may change a result.
+    task, outcome, time_s, seq, _, _ = _data(seed=4)
+    base = summarize_tasks(task, outcome, time_s, seq)
+    failed = np.flatnonzero(outcome != 0)
+    for junk in (1e6, 1e-9, -5.0, np.inf):
+        other = time_s.copy()
+        other[failed[::3]] = junk
+        s = summarize_tasks(task, outcome, other, seq)
+        for name in ("geometric_mean_s", "geometric_low_s", "median_s", "median_low_s", "median_high_s"):
+            np.testing.assert_array_equal(getattr(s, name), getattr(base, name), err_msg=f"{name} {junk}")

@@ -70,9 +70,9 @@ class Buckets:
     def n_bins(self) -> int:
         return self.size << self.bits
 
-    def keys(self, group: np.ndarray, values: np.ndarray) -> np.ndarray:
-        """Return each value's bin (int64); bins increase with (group, value)."""
-        key = np.ascontiguousarray(values, dtype=np.float64).view(np.int64) - self.low
+    def keys(self, group: np.ndarray, values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Return each value's bin (int64, into ``out`` if given); bins increase with (group, value)."""
+        key = np.subtract(np.ascontiguousarray(values, dtype=np.float64).view(np.int64), self.low, out=out)
         key >>= self.shift
         key |= group.astype(np.int64, copy=False) << self.bits
         return key

@@ -84,7 +84,7 @@ class TaskSummaries:
 
 @dataclass(frozen=True)
 class _Checked:
-    """Checked inputs and what the first pass over them counted."""
+    """Checked inputs and what one pass over them, slice by slice, counted."""
 
     task: np.ndarray
     outcome: np.ndarray
@@ -92,17 +92,48 @@ class _Checked:
     size: int
     seq_hist: np.ndarray  # (size, 8): attempts per task by SEQ code, 0 = not answered
     successes: np.ndarray
-    log_sum: np.ndarray  # per task, sum of ln(time) over successful attempts
-    time_range: tuple[float, float]  # min and max successful time (1, 1 if none)
-    ok_index: list[np.ndarray]  # per slice, positions of the successes (uint32)
+    log_mean: np.ndarray  # per task, over successful attempts: mean of ln(time) ...
+    log_m2: np.ndarray  # ... and sum of squared deviations from it
+    buckets: group_ranks.Buckets
+    keys: np.ndarray  # (task, bucket) bin of each success, in input order
+    ok_index: list[np.ndarray]  # per slice, positions of its successes (uint32)
 
     def parts(self) -> Iterator[slice]:
         return (slice(a, a + CHUNK) for a in range(0, self.task.size, CHUNK))
 
-    def successes_in(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Task and time of the successful attempts, slice by slice (after _check)."""
-        for part, index in zip(self.parts(), self.ok_index, strict=True):
-            yield self.task[part].take(index), self.time_s[part].take(index)
+
+def _time_range(tm: np.ndarray, ok: np.ndarray) -> tuple[float, float]:
+    """Bounds on the successful attempts' times for the median buckets (group_ranks).
+
+    Any bounds holding them all are correct (tighter ones are faster): the range of all
+    times, NaN ignored, when it is positive and finite, else that of the successes alone.
+    """
+    low, high = np.fmin.reduce(tm), np.fmax.reduce(tm)
+    if not (low > 0 and np.isfinite(high)):
+        times = _valid_times(tm[ok])
+        low, high = (times.min(), times.max()) if times.size else (1.0, 1.0)
+    return float(low), float(high)
+
+
+def _valid_times(times: np.ndarray) -> np.ndarray:
+    # min() of an array holding NaN is NaN, and NaN <= 0 is False: test finiteness first.
+    if times.size and not (np.isfinite(times.sum()) and times.min() > 0):
+        if not np.all(np.isfinite(times)):
+            raise MetricInputError("time_s: every successful attempt needs a finite time", field="time_s")
+        raise MetricInputError("time_s: times of successful attempts must be positive", field="time_s")
+    return times
+
+
+def _seq_codes(sq: np.ndarray) -> np.ndarray:
+    """SEQ ratings as int8 codes 1..7, 0 = not answered (NaN); anything else is an error."""
+    codes = np.fmax(sq, 0.0)  # NaN (not answered) -> code 0; so would a rating <= 0, caught below
+    if codes.max() > 7:
+        raise MetricInputError("seq: ratings must be 1..7 (NaN = not answered)", field="seq")
+    small = codes.astype(np.int8)  # 0..7 after the check above
+    answered = codes.size - np.count_nonzero(np.isnan(sq))
+    if np.count_nonzero(small) != answered or not np.array_equal(codes, small):
+        raise MetricInputError("seq: ratings must be whole numbers 1..7 (NaN = not answered)", field="seq")
+    return small
 
 
 def _check(task: Any, outcome: Any, time_s: Any, seq: Any, n_tasks: int | None) -> _Checked:
@@ -124,39 +155,54 @@ def _check(task: Any, outcome: Any, time_s: Any, seq: Any, n_tasks: int | None) 
         raise MetricInputError(f"task: indexes must be within 0..{size - 1}", field="task")
     if o.min() < 0 or o.max() >= len(OUTCOMES):
         raise MetricInputError("outcome: codes must be 0..3 (see OUTCOMES)", field="outcome")
+    ok = o == SUCCESS
+    n_ok = int(np.count_nonzero(ok))
+    buckets = group_ranks.Buckets.covering(*_time_range(tm, ok), n_ok, size, size)
     c = _Checked(
-        t, o, tm, size, np.zeros(size * 8, dtype=np.intp), np.zeros(size, np.intp), np.zeros(size), (1, 1), []
+        t,
+        o,
+        tm,
+        size,
+        np.zeros(size * 8, np.intp),
+        np.zeros(size, np.intp),
+        np.zeros(size),
+        np.zeros(size),
+        buckets,
+        np.empty(n_ok, dtype=np.int64),
+        [],
     )
-    low, high = np.inf, 0.0
+    done = 0
     for part in c.parts():
-        index = np.flatnonzero(o[part] == SUCCESS)  # take beats a mask gather
+        index = np.flatnonzero(ok[part])  # take beats a mask gather
         c.ok_index.append(index.astype(np.uint32))
-        group, times = t[part].take(index), tm[part].take(index)
-        # min() of an array holding NaN is NaN, and NaN <= 0 is False: test finiteness first.
-        if times.size and not (np.isfinite(times.sum()) and times.min() > 0):
-            if not np.all(np.isfinite(times)):
-                raise MetricInputError("time_s: every successful attempt needs a finite time", field="time_s")
-            raise MetricInputError("time_s: times of successful attempts must be positive", field="time_s")
-        if times.size:
-            low, high = min(low, times.min()), max(high, times.max())
-        c.successes[:] += np.bincount(group, minlength=size)
-        c.log_sum[:] += np.bincount(group, weights=np.log(times), minlength=size)
-        codes = np.fmax(sq[part], 0.0)  # NaN (not answered) -> code 0; so would a rating <= 0
-        if codes.max() > 7:
-            raise MetricInputError("seq: ratings must be 1..7 (NaN = not answered)", field="seq")
-        small = codes.astype(np.int8)  # 0..7 after the check above
-        answered = codes.size - np.count_nonzero(np.isnan(sq[part]))
-        if np.count_nonzero(small) != answered or not np.array_equal(codes, small):
-            raise MetricInputError(
-                "seq: ratings must be whole numbers 1..7 (NaN = not answered)", field="seq"
-            )
+        group, times = t[part].take(index), _valid_times(tm[part].take(index))
+        _add_log_moments(c, group, np.log(times))
+        buckets.keys(group, times, out=c.keys[done : done + times.size])
+        done += times.size
         # one histogram of (task, SEQ code) gives attempts per task and the ratings' counts
         key = t[part] * 8
-        key += small
+        key += _seq_codes(sq[part])
         c.seq_hist[:] += np.bincount(key, minlength=size * 8)
-    if high > 0:
-        c = replace(c, time_range=(float(low), float(high)))
     return replace(c, seq_hist=c.seq_hist.reshape(size, 8))
+
+
+def _add_log_moments(c: _Checked, group: np.ndarray, logs: np.ndarray) -> None:
+    """Merge one slice's per-task count, mean and squared deviations of ln(time) into ``c``:
+    M2 = M2_a + M2_b + delta^2 n_a n_b / n (Chan, Golub & LeVeque 1979, pairwise update;
+    each slice's own M2 is two-pass, deviations from its mean)."""
+    n_b = np.bincount(group, minlength=c.size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_b = np.bincount(group, weights=logs, minlength=c.size) / n_b
+    mean_b[n_b == 0] = 0.0
+    logs -= mean_b.take(group)
+    logs *= logs
+    n_a = c.successes.astype(float)
+    total = n_a + n_b
+    delta = mean_b - c.log_mean
+    share = np.divide(n_b, total, out=np.zeros(c.size), where=total > 0)
+    c.log_mean[:] += delta * share
+    c.log_m2[:] += np.bincount(group, weights=logs, minlength=c.size) + delta * delta * n_a * share
+    c.successes[:] += n_b
 
 
 def _t_half(sd: np.ndarray, n: np.ndarray, confidence: float) -> np.ndarray:
@@ -165,39 +211,30 @@ def _t_half(sd: np.ndarray, n: np.ndarray, confidence: float) -> np.ndarray:
         return stats.t.ppf(0.5 + confidence / 2, df) * sd / np.sqrt(n)
 
 
-def _times(c: _Checked, confidence: float, z: float) -> tuple[np.ndarray, ...]:
-    """Per task: log mean and sd of successful times, and the times at the median's ranks.
-
-    Two more passes over the slices: squared deviations from each task's log mean (two-pass
-    variance) with the (task, bucket) histogram, then the values in each task's median band
-    (group_ranks).
-    """
+def _times(c: _Checked, z: float) -> tuple[np.ndarray, ...]:
+    """Per task: log mean and sd of successful times, and the times at the median's ranks
+    (read back from the values in each task's band of bins, group_ranks)."""
     counts = c.successes
     n = counts.astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        log_mean = c.log_sum / n
     spread = z * np.sqrt(counts / 4)
     lo_rank = np.clip(np.ceil(counts / 2 - spread), 1, np.maximum(counts, 1)).astype(np.int64)
     hi_rank = np.clip(np.ceil(counts / 2 + spread), 1, np.maximum(counts, 1)).astype(np.int64)
     ranks = [(counts - 1) // 2, counts // 2, lo_rank - 1, hi_rank - 1]
-    buckets = group_ranks.Buckets.covering(*c.time_range, int(n.sum()), int(np.count_nonzero(counts)), c.size)
-    squares = np.zeros(c.size)
-    histogram = np.zeros(buckets.n_bins, dtype=np.intp)
-    for group, times in c.successes_in():
-        dev = np.log(times)
-        dev -= log_mean.take(group)
-        dev *= dev
-        squares += np.bincount(group, weights=dev, minlength=c.size)
-        histogram += np.bincount(buckets.keys(group, times), minlength=buckets.n_bins)
-    band = group_ranks.bands(buckets, histogram, counts, ranks)
-    kept_group, kept_times = [], []
-    for group, times in c.successes_in():
-        keep = np.flatnonzero(band.in_band.take(buckets.keys(group, times)))
-        kept_group.append(group.take(keep))
-        kept_times.append(times.take(keep))
-    picks = group_ranks.read(band, np.concatenate(kept_group), np.concatenate(kept_times), counts, ranks)
+    band = group_ranks.bands(c.buckets, np.bincount(c.keys, minlength=c.buckets.n_bins), counts, ranks)
+    keep = np.flatnonzero(band.in_band.take(c.keys))
+    # the kept successes' times, slice by slice
+    bounds = np.cumsum([0] + [index.size for index in c.ok_index])
+    cut = np.searchsorted(keep, bounds)
+    kept_times = [
+        c.time_s[part].take(index.take(keep[cut[i] : cut[i + 1]] - bounds[i]))
+        for i, (part, index) in enumerate(zip(c.parts(), c.ok_index, strict=True))
+    ]
+    picks = group_ranks.read(
+        band, c.keys.take(keep) >> c.buckets.bits, np.concatenate(kept_times), counts, ranks
+    )
+    log_mean = np.where(n > 0, c.log_mean, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        log_sd = np.sqrt(squares / (n - 1))
+        log_sd = np.sqrt(c.log_m2 / (n - 1))
     log_sd[n < 2] = np.nan
     return (log_mean, log_sd, *picks)
 
@@ -264,7 +301,7 @@ def summarize_tasks(
         arr[none] = np.nan
 
     counts = successes
-    log_mean, log_sd, below_mid, above_mid, med_low, med_high = _times(c, confidence, z)
+    log_mean, log_sd, below_mid, above_mid, med_low, med_high = _times(c, z)
     log_half = _t_half(log_sd, counts, confidence)
     with np.errstate(invalid="ignore"):
         gm = np.exp(log_mean)
