@@ -16,7 +16,7 @@ from uxlab.metrics import (
     outcome_codes,
     seq_mean,
     summarize_tasks,
-    summary_arrays,
+    summary_pass,
     time_on_task_s,
 )
 
@@ -160,7 +160,7 @@ def test_slices_agree_with_one_pass(monkeypatch):
     # and still find bad values in any slice.
     task, outcome, time_s, seq, direct, _ = _data(seed=3, attempts=2000)
     whole = summarize_tasks(task, outcome, time_s, seq, direct=direct)
-    monkeypatch.setattr(summary_arrays, "CHUNK", 37)
+    monkeypatch.setattr(summary_pass, "CHUNK", 37)
     sliced = summarize_tasks(task, outcome, time_s, seq, direct=direct)
     for name in whole.to_dict():
         np.testing.assert_allclose(getattr(sliced, name), getattr(whole, name), rtol=1e-12, err_msg=name)
