@@ -8,6 +8,7 @@ throttling. The caller owns the (async Playwright) browser.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,16 +38,40 @@ OBSERVER_JS = """
 })();
 """
 
-# Wait a little inside the page so observer callbacks queued behind a long task run first.
-READ_JS = """
-async () => {
-  await new Promise((r) => setTimeout(r, 16));
+# Wait inside the page until it has been quiet for ``quietMs``: no observer entry (paint, LCP,
+# layout shift, long task) and no late timer (a timer firing more than 50 ms late means the
+# main thread was blocked: a long task whose entry may still be queued) since the load event
+# ended, or ``capMs`` have passed. It waits at least 50 ms, so that observer callbacks queued
+# behind a long task that delayed this script run first. In-page timers keep order with the
+# page's own: work the page scheduled before the deadline runs first. One round trip.
+SETTLE_JS = """
+async ([quietMs, capMs]) => {
   const s = window.__uxlabProbe || {paint: {}, lcp: null, shifts: [], longtasks: [], last: 0};
-  const nav = performance.getEntriesByType('navigation')[0];
+  const start = performance.now();
+  let nav = null;
+  let expected = start;
+  for (;;) {
+    const now = performance.now();
+    if (now - expected > 50) s.last = Math.max(s.last, now);
+    nav = performance.getEntriesByType('navigation')[0];
+    const loadEnd = nav ? nav.loadEventEnd : 0;
+    const wait = quietMs - (now - Math.max(s.last, loadEnd));
+    const first = now === start;
+    if (!first && ((loadEnd > 0 && wait <= 0) || now - start >= capMs)) break;
+    const step = Math.max(first ? 50 : 10, Math.min(wait, capMs - (now - start)));
+    expected = now + step;
+    await new Promise((r) => setTimeout(r, step));
+  }
   return {now: performance.now(), last: s.last, paint: s.paint, lcp: s.lcp, shifts: s.shifts,
           longtasks: s.longtasks, nav: nav ? nav.toJSON() : null};
 }
 """
+
+# Requests that may stay open for the page's life do not keep the observation going.
+LONG_LIVED = {"EventSource", "WebSocket", "Ping"}
+# Quiet window after the load event, and the longest a run watches the page after it.
+QUIET_MS = 250.0
+CAP_S = 10.0
 
 METRICS = ("ttfb_ms", "fcp_ms", "lcp_ms", "cls", "tbt_ms", "dcl_ms", "load_ms", "requests", "transfer_bytes")
 
@@ -104,17 +129,53 @@ def unreachable(url: str, error: Exception) -> ProbeError:
     return ProbeError(f"cannot load {url} ({reason}): is the site running and the URL right?")
 
 
+class Network:
+    """Request count, transferred bytes and in-flight requests from DevTools Protocol events."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.bytes = 0.0
+        self.inflight: set[str] = set()
+        self.last = time.monotonic()
+
+    def attach(self, cdp: CDPSession) -> None:
+        cdp.on("Network.requestWillBeSent", self.on_request)
+        cdp.on("Network.loadingFinished", self.on_finished)
+        cdp.on("Network.loadingFailed", self.on_finished)
+
+    def on_request(self, event: dict[str, Any]) -> None:
+        self.last = time.monotonic()
+        if str(event.get("request", {}).get("url", "")).startswith("data:"):
+            return
+        if "redirectResponse" not in event:
+            self.requests += 1
+        if event.get("type") not in LONG_LIVED:
+            self.inflight.add(str(event.get("requestId")))
+
+    def on_finished(self, event: dict[str, Any]) -> None:
+        self.last = time.monotonic()
+        self.bytes += float(event.get("encodedDataLength", 0))
+        self.inflight.discard(str(event.get("requestId")))
+
+    def quiet_for_s(self) -> float:
+        """Seconds since the last request started or ended; 0 while any is in flight."""
+        return 0.0 if self.inflight else time.monotonic() - self.last
+
+
 async def measure(
     browser: Browser,
     url: str,
     profile: Profile,
     *,
-    quiet_ms: float = 400,
+    quiet_ms: float = QUIET_MS,
+    cap_s: float = CAP_S,
     timeout_s: float = 30,
     warm: bool = False,
 ) -> RunResult:
     """Load ``url`` in a fresh context and return its metrics; ProbeError if it cannot load.
 
+    After the load event the run watches until the page has been quiet (no observer entry,
+    blocked main thread, or request in flight) for ``quiet_ms``, at most ``cap_s`` seconds.
     ``warm`` loads the page once unmeasured first, so the measured load is a repeat view
     with the context's HTTP cache filled.
     """
@@ -131,17 +192,8 @@ async def measure(
         await context.add_init_script(OBSERVER_JS)
         page = await context.new_page()
         cdp = await context.new_cdp_session(page)
-        network = {"requests": 0, "bytes": 0.0}
-
-        def on_request(event: dict[str, Any]) -> None:
-            if not str(event.get("request", {}).get("url", "")).startswith("data:"):
-                network["requests"] += 1
-
-        def on_finished(event: dict[str, Any]) -> None:
-            network["bytes"] += float(event.get("encodedDataLength", 0))
-
-        cdp.on("Network.requestWillBeSent", on_request)
-        cdp.on("Network.loadingFinished", on_finished)
+        network = Network()
+        network.attach(cdp)
         await cdp.send("Network.enable")
         await throttle(cdp, profile)
         errors: list[str] = []
@@ -156,26 +208,31 @@ async def measure(
             raise ProbeError(
                 f"{url} answered HTTP {response.status} {response.status_text}: fix the page or the URL"
             )
-        data = await _settle(page, quiet_ms, timeout_s)
+        data = await _settle(page, network, quiet_ms, cap_s)
         metrics = _metrics(data)
-        metrics["requests"] = float(network["requests"])
-        metrics["transfer_bytes"] = network["bytes"]
+        metrics["requests"] = float(network.requests)
+        metrics["transfer_bytes"] = network.bytes
         return RunResult(url, profile.name, metrics, response.status, errors, time.perf_counter() - started)
     finally:
         await context.close()
 
 
-async def _settle(page: Any, quiet_ms: float, timeout_s: float) -> dict[str, Any]:
-    """Read the page's entries once nothing new (entry, load end) happened for ``quiet_ms``."""
-    deadline = time.monotonic() + timeout_s
+async def _settle(page: Any, network: Network, quiet_ms: float, cap_s: float) -> dict[str, Any]:
+    """Return the page's entries once page and network have been quiet for ``quiet_ms`` (cap ``cap_s``)."""
+    deadline = time.monotonic() + cap_s
     while True:
-        data: dict[str, Any] = await page.evaluate(READ_JS)
-        nav = data.get("nav") or {}
-        latest = max(float(data.get("last") or 0), float(nav.get("loadEventEnd") or 0))
-        quiet_for = data["now"] - latest
-        if quiet_for >= quiet_ms or time.monotonic() > deadline:
+        left_ms = max(0.0, deadline - time.monotonic()) * 1000
+        try:
+            data: dict[str, Any] = await page.evaluate(SETTLE_JS, [quiet_ms, left_ms])
+        except PlaywrightError:  # the page navigated on its own: watch the new document
+            if time.monotonic() >= deadline:
+                raise
+            await page.wait_for_load_state("load")
+            continue
+        net_quiet_ms = network.quiet_for_s() * 1000
+        if net_quiet_ms >= quiet_ms or time.monotonic() >= deadline:
             return data
-        await page.wait_for_timeout(quiet_ms - quiet_for)
+        await asyncio.sleep(max(0.01, (quiet_ms - net_quiet_ms) / 1000))
 
 
 def _metrics(data: dict[str, Any]) -> dict[str, float | None]:
