@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -83,6 +83,11 @@ class ParticipantSession(SQLModel, table=True):
 class Attempt(SQLModel, table=True):
     """One participant's attempt at one task."""
 
+    # covers the CX summary's reads (uxlab/summary_scan.py): the attempts of a study's sessions
+    __table_args__ = (
+        Index("ix_attempt_summary", "session_id", "outcome", "task_id", "seq", "direct", "time_on_task_s"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="participantsession.id", index=True)
     task_id: int = Field(foreign_key="task.id", index=True)
@@ -116,7 +121,11 @@ class Event(SQLModel, table=True):
 class Response(SQLModel, table=True):
     """One questionnaire answer of a session (item numbers are 1-based)."""
 
-    __table_args__ = (UniqueConstraint("session_id", "questionnaire", "item"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "questionnaire", "item"),
+        # covers the CX summary's read of the answers (uxlab/summary_answers.py)
+        Index("ix_response_summary", "session_id", "questionnaire", "item", "value", "scale_version"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="participantsession.id", index=True)

@@ -131,6 +131,13 @@ def _task_row(
     )  # fmt: skip
 
 
+def _member(n_tasks: int, ids: Sequence[int]) -> np.ndarray:
+    """A lookup table: True at the task indexes ``ids`` (``table[a_task]`` selects their attempts)."""
+    table = np.zeros(n_tasks, dtype=bool)
+    table[list(ids)] = True
+    return table
+
+
 def _stages(data: StudyData, keep: np.ndarray, rows: Sequence[TaskRow]) -> tuple[Stage, ...]:
     out = []
     for stage in STAGES:
@@ -140,13 +147,13 @@ def _stages(data: StudyData, keep: np.ndarray, rows: Sequence[TaskRow]) -> tuple
         touchpoints = []
         for name in dict.fromkeys(data.tasks[i].touchpoint or data.tasks[i].key for i in members):
             ids = [i for i in members if (data.tasks[i].touchpoint or data.tasks[i].key) == name]
-            tp_sel = keep & np.isin(data.a_task, ids)
+            tp_sel = keep & _member(len(data.tasks), ids)[data.a_task]
             success, seq = _pooled(data.a_outcome[tp_sel], data.a_seq[tp_sel])
             page = worst([rows[i].page_status for i in ids if rows[i].page_status != "no-data"])
             status, reasons = status_of(success, seq, page)
             keys = tuple(data.tasks[i].key for i in ids)
             touchpoints.append(Touchpoint(name, keys, status, success, seq, page, reasons))
-        sel = keep & np.isin(data.a_task, members)
+        sel = keep & _member(len(data.tasks), members)[data.a_task]
         success, seq = _pooled(data.a_outcome[sel], data.a_seq[sel])
         page = worst([t.page_status for t in touchpoints if t.page_status != "no-data"])
         status, reasons = status_of(success, seq, page)

@@ -16,7 +16,6 @@ from sqlalchemy import case, func
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col
 
-from uxlab.errors import UxlabError
 from uxlab.models import ParticipantSession, Response, StudyVersion
 from uxlab.summary_scan import int_list, parse_ints
 from uxlab.summary_sql import where_sessions
@@ -24,8 +23,10 @@ from uxlab.summary_types import Filters
 
 QUESTIONNAIRE_ITEMS = {"sus": 10, "umux_lite": 2, "nps": 1, "csat": 1, "ces": 1}
 NAMES = tuple(QUESTIONNAIRE_ITEMS)
-VALUE_SLOTS = 16  # answers are 0..10 at most (answer_scales refuses others)
-ITEM_SLOTS = 16
+VALUE_SLOTS = 16  # answers are 0..10 at most (answer_scales, checked where they are saved)
+ITEM_SLOTS = 16  # items 1..10
+CODE_SLOTS = 8
+OTHER_SCALE, OTHER = 6, 7
 
 
 @dataclass(frozen=True)
@@ -59,23 +60,26 @@ def _sessions(db: Session, study_id: int, filters: Filters) -> tuple[np.ndarray,
 
 
 def _packed(db: Session, study_id: int, filters: Filters, ces_scale: str) -> np.ndarray:
-    code = case(*((col(Response.questionnaire) == name, i) for i, name in enumerate(NAMES)), else_=-1)
-    value = col(Response.value)
-    packed = ((col(Response.session_id) * len(NAMES) + code) * ITEM_SLOTS + col(Response.item)) * VALUE_SLOTS
+    """Every answer of the study's sessions as ((session * 8 + questionnaire) * 16 + item) * 16 + value.
+
+    Questionnaire codes index ``NAMES``; CES answers on another scale get ``OTHER_SCALE``,
+    other rows ``OTHER``. Rows without a value (free text) are NULL, which the aggregate skips.
+    """
     scale = func.coalesce(col(Response.scale_version), "2.0")
+    ces = case((scale == ces_scale, NAMES.index("ces")), else_=OTHER_SCALE)
+    code = case(
+        {name: i for i, name in enumerate(NAMES) if name != "ces"} | {"ces": ces},
+        value=col(Response.questionnaire),
+        else_=OTHER,
+    )
+    packed = ((col(Response.session_id) * CODE_SLOTS + code) * ITEM_SLOTS + col(Response.item)) * VALUE_SLOTS
     stmt = (
-        sql_select(int_list(db, packed + value), func.min(value), func.max(value))
+        sql_select(int_list(db, packed + col(Response.value)))
         .select_from(Response)
         .join(ParticipantSession, col(ParticipantSession.id) == Response.session_id)
         .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
-        .where(col(Response.questionnaire).in_(NAMES), value.is_not(None))
-        .where(col(Response.item).between(1, max(QUESTIONNAIRE_ITEMS.values())))
-        .where((col(Response.questionnaire) != "ces") | (scale == ces_scale))
     )
-    text, low, high = db.connection().execute(where_sessions(stmt, study_id, filters)).one()
-    if low is not None and (low < 0 or high >= VALUE_SLOTS):
-        raise UxlabError(f"stored questionnaire answers out of range (found {low}..{high})", field="value")
-    return parse_ints(text)
+    return parse_ints(db.connection().execute(where_sessions(stmt, study_id, filters)).scalar())
 
 
 def load_answers(db: Session, study_id: int, filters: Filters, ces_scale: str) -> dict[str, Answers]:
@@ -83,7 +87,7 @@ def load_answers(db: Session, study_id: int, filters: Filters, ces_scale: str) -
     packed = _packed(db, study_id, filters, ces_scale)
     value, rest = packed % VALUE_SLOTS, packed // VALUE_SLOTS
     item, rest = rest % ITEM_SLOTS, rest // ITEM_SLOTS
-    name, session = rest % len(NAMES), rest // len(NAMES)
+    name, session = rest % CODE_SLOTS, rest // CODE_SLOTS
     session_ids, numbers = _sessions(db, study_id, filters)
     out = {}
     for i, questionnaire in enumerate(NAMES):

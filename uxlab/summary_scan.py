@@ -9,7 +9,8 @@ million attempts cost seconds when read row by row or grouped in SQL (a sort). I
   order of the former ``GROUP BY`` (task id, outcome, SEQ, direct);
 - successful attempts' times are read as (task id, seconds) rows: they are floats, and
   only the driver hands them over exactly;
-- failure end pages are read only for attempts that did not succeed and counted in Python.
+- failure end pages are read only for attempts that did not succeed, as one JSON array,
+  and counted in Python.
 
 The version of an attempt is the version of its task (a session's tasks are its version's
 tasks). The index ``ix_attempt_summary`` covers these reads.
@@ -17,6 +18,8 @@ tasks). The index ``ix_attempt_summary`` covers these reads.
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,13 +29,12 @@ from sqlalchemy import select as sql_select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from uxlab.errors import UxlabError
 from uxlab.models import Attempt
-from uxlab.summary_sql import counted, sessions_join, structured, where_sessions
+from uxlab.summary_sql import sessions_join, structured, where_sessions
 from uxlab.summary_types import Filters
 
 OUTCOME_CODES = {"success": 0, "failure": 1, "give_up": 2, "timeout": 3}
-SEQ_SLOTS = 8  # SEQ 1..7 (record_seq refuses others); 0 = not answered
+SEQ_SLOTS = 8  # SEQ 1..7 (recording.record_seq, the one writer, refuses others); 0 = not answered
 TIME_DTYPE = np.dtype([("task", "i8"), ("time", "f8")])
 
 
@@ -71,6 +73,18 @@ def parse_ints(text: str | None) -> np.ndarray:
     return np.fromstring(text, dtype=np.int64, sep=",")
 
 
+def sorted_codes(codes: np.ndarray) -> np.ndarray:
+    """``np.sort(codes)`` of non-negative integers, by counting when they span a small range."""
+    if not codes.size:
+        return codes
+    low, high = int(codes.min()), int(codes.max())
+    if high - low > 4 * codes.size + 1_000_000:
+        return np.sort(codes)
+    counts = np.bincount(codes - low)
+    present = np.flatnonzero(counts)
+    return np.repeat(present + low, counts[present])
+
+
 def attempt_codes(
     db: Session, study_id: int, filters: Filters, tasks: TaskIds
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -82,14 +96,10 @@ def attempt_codes(
         *((col(Attempt.outcome) == name, code) for name, code in OUTCOME_CODES.items() if code < 3), else_=3
     )
     direct = case((col(Attempt.direct).is_(None), 0), (col(Attempt.direct).is_(True), 2), else_=1)
-    seq = func.coalesce(col(Attempt.seq), 0)
-    packed = ((col(Attempt.task_id) * 4 + outcome) * SEQ_SLOTS + seq) * 3 + direct
-    stmt = sessions_join(sql_select(int_list(db, packed), func.min(seq), func.max(seq)).select_from(Attempt))
+    packed = ((col(Attempt.task_id) * 4 + outcome) * SEQ_SLOTS + func.coalesce(col(Attempt.seq), 0)) * 3
+    stmt = sessions_join(sql_select(int_list(db, packed + direct)).select_from(Attempt))
     stmt = where_sessions(stmt, study_id, filters).where(col(Attempt.outcome).is_not(None))
-    text, low, high = db.connection().execute(stmt).one()
-    if low is not None and (low < 0 or high >= SEQ_SLOTS):
-        raise UxlabError(f"stored SEQ answers out of range 1..7 (found {low}..{high})", field="seq")
-    codes = np.sort(parse_ints(text))
+    codes = sorted_codes(parse_ints(db.connection().execute(stmt).scalar()))
     direct_codes, codes = codes % 3 - 1, codes // 3
     seq_codes, codes = codes % SEQ_SLOTS, codes // SEQ_SLOTS
     task, version = tasks.lookup(codes // 4)
@@ -120,11 +130,17 @@ def last_page(db: Session) -> ColumnElement[Any]:
 def failure_ends(
     db: Session, study_id: int, filters: Filters, tasks: TaskIds
 ) -> tuple[tuple[int, int, str, int], ...]:
-    """(version, task index, last page, count) of the attempts that ended without success."""
-    stmt = sessions_join(sql_select(col(Attempt.task_id), last_page(db)).select_from(Attempt))
-    stmt = where_sessions(stmt, study_id, filters)
+    """(version, task index, last page, count) of the attempts that ended without success.
+
+    The pages come as one JSON array (``json_group_array`` / ``json_agg``) beside the task ids.
+    """
+    aggregate = func.json_agg if db.get_bind().dialect.name == "postgresql" else func.json_group_array
+    stmt = sessions_join(sql_select(int_list(db, col(Attempt.task_id)), aggregate(last_page(db))))
+    stmt = where_sessions(stmt.select_from(Attempt), study_id, filters)
     stmt = stmt.where(col(Attempt.outcome).is_not(None), col(Attempt.outcome) != "success")
-    counts = counted(db, stmt)
+    ids_text, pages = db.connection().execute(stmt).one()
+    pages = json.loads(pages) if isinstance(pages, str) else pages or []
+    counts = Counter(zip(parse_ints(ids_text).tolist(), pages, strict=True))
     out = []
     for (task_id, page), n in counts.items():
         if page is not None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-25 18:16:14.463760
+Create Date: 2026-11-25 18:58:54.305509
 """
 
 from collections.abc import Sequence
@@ -158,6 +158,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('attempt', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attempt_session_id'), ['session_id'], unique=False)
+        batch_op.create_index('ix_attempt_summary', ['session_id', 'outcome', 'task_id', 'seq', 'direct', 'time_on_task_s'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempt_task_id'), ['task_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempt_token'), ['token'], unique=True)
 
@@ -192,6 +193,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('response', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_response_session_id'), ['session_id'], unique=False)
+        batch_op.create_index('ix_response_summary', ['session_id', 'questionnaire', 'item', 'value', 'scale_version'], unique=False)
 
     op.create_table('event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -219,6 +221,7 @@ def downgrade() -> None:
 
     op.drop_table('event')
     with op.batch_alter_table('response', schema=None) as batch_op:
+        batch_op.drop_index('ix_response_summary')
         batch_op.drop_index(batch_op.f('ix_response_session_id'))
 
     op.drop_table('response')
@@ -230,6 +233,7 @@ def downgrade() -> None:
     with op.batch_alter_table('attempt', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attempt_token'))
         batch_op.drop_index(batch_op.f('ix_attempt_task_id'))
+        batch_op.drop_index('ix_attempt_summary')
         batch_op.drop_index(batch_op.f('ix_attempt_session_id'))
 
     op.drop_table('attempt')
