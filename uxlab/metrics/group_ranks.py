@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 BUCKETS_PER_VALUE = 0.125
+"""Buckets per value of an average group (tuned with bench/bench_metrics.py): fewer mean a
+smaller histogram, more mean fewer values kept around each median."""
 
 
 def _sorted_rows(group: np.ndarray, values: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -62,8 +64,8 @@ class Buckets:
     ) -> Buckets:
         """Buckets over [low_s, high_s] (positive), about BUCKETS_PER_VALUE per value of a group."""
         low, high = (int(np.float64(x).view(np.int64)) for x in (low_s, high_s))
-        per_group = int(np.clip(BUCKETS_PER_VALUE * n_values / max(groups_with_values, 1), 16, 4096))
-        bits = max(per_group - 1, 1).bit_length()
+        per_group = int(np.clip(BUCKETS_PER_VALUE * n_values / max(groups_with_values, 1), 1, 4096))
+        bits = (per_group - 1).bit_length()  # 0 bits: one bucket per group
         return cls(low, max((high - low).bit_length() - bits, 0), bits, size)
 
     @property
