@@ -197,7 +197,8 @@ def main() -> None:
     print(f"machine load average (1 min): {load:.1f} on {os.cpu_count()} cores")
     verdict = (
         f"target <= 1 s {'met' if vector_s <= 1 else 'NOT met'}, "
-        f">= 30x vs the inline loop {'met' if ratio >= 30 else 'NOT met'}"
+        f">= 30x vs the inline loop {'met' if min(ratio, cpu_ratio) >= 30 else 'NOT met'}"
+        " (both the wall-clock and the CPU-time median)"
     )
     print(verdict)
     if args.record:
