@@ -72,11 +72,18 @@ class Buckets:
     def n_bins(self) -> int:
         return self.size << self.bits
 
-    def keys(self, group: np.ndarray, values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """Return each value's bin (int64, into ``out`` if given); bins increase with (group, value)."""
+    def keys(
+        self, group: np.ndarray, values: np.ndarray, out: np.ndarray | None = None, reuse_group: bool = False
+    ) -> np.ndarray:
+        """Return each value's bin (int64, into ``out`` if given); bins increase with (group, value).
+        ``reuse_group``: ``group`` (int64) may be overwritten, saving a temporary array."""
         key = np.subtract(np.ascontiguousarray(values, dtype=np.float64).view(np.int64), self.low, out=out)
         key >>= self.shift
-        key |= group.astype(np.int64, copy=False) << self.bits
+        if reuse_group and group.dtype == np.int64:
+            group <<= self.bits
+            key |= group
+        else:
+            key |= group.astype(np.int64, copy=False) << self.bits
         return key
 
 

@@ -67,12 +67,12 @@ def _valid_times(times: np.ndarray) -> np.ndarray:
 
 def _seq_codes(sq: np.ndarray) -> np.ndarray:
     """SEQ ratings as int8 codes 1..7, 0 = not answered (NaN); anything else is an error."""
-    codes = np.fmax(sq, 0.0)  # NaN (not answered) -> code 0; so would a rating <= 0, caught below
-    if codes.max() > 7:
+    low, high = np.fmin.reduce(sq), np.fmax.reduce(sq)  # NaN ignored (NaN if all are NaN)
+    if low < 1 or high > 7:
         raise MetricInputError("seq: ratings must be 1..7 (NaN = not answered)", field="seq")
+    codes = np.fmax(sq, 0.0)  # NaN (not answered) -> code 0
     small = codes.astype(np.int8)  # 0..7 after the check above
-    answered = codes.size - np.count_nonzero(np.isnan(sq))
-    if np.count_nonzero(small) != answered or not np.array_equal(codes, small):
+    if not np.array_equal(codes, small):
         raise MetricInputError("seq: ratings must be whole numbers 1..7 (NaN = not answered)", field="seq")
     return small
 
@@ -118,7 +118,7 @@ def check_arrays(task: Any, outcome: Any, time_s: Any, seq: Any, n_tasks: int | 
         c.ok_index.append(index.astype(np.uint32))
         group, times = t[part].take(index), _valid_times(tm[part].take(index))
         _add_log_moments(c, group, np.log(times))
-        buckets.keys(group, times, out=c.keys[done : done + times.size])
+        buckets.keys(group, times, out=c.keys[done : done + times.size], reuse_group=True)
         done += times.size
         # one histogram of (task, SEQ code) gives attempts per task and the ratings' counts
         key = t[part] * 8
