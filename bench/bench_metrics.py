@@ -210,7 +210,10 @@ def main() -> None:
             f"{numpy_loop_s / vector_s:.0f}x (load average {load:.1f} on {os.cpu_count()} shared cores); "
             f"{verdict}"
         )
-        command = f"`.venv/bin/python bench/bench_metrics.py --attempts {args.attempts} --tasks {args.tasks}`"
+        command = (
+            f"`.venv/bin/python bench/bench_metrics.py --attempts {args.attempts} --tasks {args.tasks} "
+            f"--rounds {args.rounds} --record`"
+        )
         _record(figure, command)
 
 
