@@ -7,11 +7,7 @@ has database access anyway), with the stylesheets inlined so Chromium needs no s
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import click
 from flask import Flask, render_template
@@ -42,17 +38,6 @@ def report_html(app: Flask, slug: str, filters: Filters | None = None) -> str:
     return html.replace("</head>", f"<style>{css}</style></head>", 1)
 
 
-def run_coroutine(make: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    """Run a coroutine to the end, in a worker thread when this thread already runs an event loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        asyncio.run(make())
-        return
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, make()).result()
-
-
 @click.command("report", help="Write a study's dashboard as a PDF (rendered by Chromium).")
 @click.argument("study")
 @click.option(
@@ -65,6 +50,7 @@ def run_coroutine(make: Callable[[], Coroutine[Any, Any, None]]) -> None:
 def report(study: str, pdf_path: Path, **filters: str | None) -> None:
     from uxlab.cli import friendly_errors, make_app
     from uxlab.probe.browser import open_browser
+    from uxlab.probe.loop import run_to_end
     from uxlab.probe.pdf import html_to_pdf
 
     @friendly_errors
@@ -79,7 +65,7 @@ def report(study: str, pdf_path: Path, **filters: str | None) -> None:
             async with open_browser() as browser:
                 await html_to_pdf(browser, html, pdf_path)
 
-        run_coroutine(render)
+        run_to_end(render)
         click.echo(f"wrote {pdf_path}", err=True)
 
     run()

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import sys
+import threading
 from collections.abc import Coroutine, Iterator
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tests.probe.sites import serve_test_site
 
 T = TypeVar("T")
@@ -23,15 +21,21 @@ class AsyncBrowser:
     def __init__(self) -> None:
         from uxlab.probe.browser import open_browser
 
+        # The loop runs in a thread of its own: this worker's main thread may already run
+        # the sync Playwright of the `browser` fixture, whose loop would refuse a second one.
         self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
         self._cm = open_browser()
-        self.browser = self.loop.run_until_complete(self._cm.__aenter__())
+        self.browser = self.run(self._cm.__aenter__())
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        return self.loop.run_until_complete(coro)
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
 
     def close(self) -> None:
-        self.loop.run_until_complete(self._cm.__aexit__(None, None, None))
+        self.run(self._cm.__aexit__(None, None, None))
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join()
         self.loop.close()
 
 

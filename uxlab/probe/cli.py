@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import os
@@ -138,6 +137,7 @@ def probe(**opts: Any) -> None:
 def run_probe_command(**opts: Any) -> dict[str, Any]:
     """Plan, run, write the reports and upload; return the report."""
     from uxlab.probe.browser import open_browser
+    from uxlab.probe.loop import run_to_end
     from uxlab.probe.report import format_junit, format_markdown, format_table
     from uxlab.probe.runner import execute
 
@@ -157,7 +157,7 @@ def run_probe_command(**opts: Any) -> dict[str, Any]:
                 artifacts=Path(opts["artifacts"]),
             )
 
-    report = asyncio.run(go())
+    report = run_to_end(go)
     report["build"] = build_label(opts["commit"], opts["branch"])
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
