@@ -17,7 +17,7 @@ from sqlalchemy import select as sql_select
 from sqlmodel import Session, col
 
 from uxlab.models import ParticipantSession, Response, StudyVersion
-from uxlab.summary_scan import int_list, parse_ints
+from uxlab.summary_scan import inline, int_list, parse_ints
 from uxlab.summary_sql import where_sessions
 from uxlab.summary_types import Filters
 
@@ -65,16 +65,16 @@ def _packed(db: Session, study_id: int, filters: Filters, ces_scale: str) -> np.
     Questionnaire codes index ``NAMES``; CES answers on another scale get ``OTHER_SCALE``,
     other rows ``OTHER``. Rows without a value (free text) are NULL, which the aggregate skips.
     """
-    scale = func.coalesce(col(Response.scale_version), "2.0")
-    ces = case((scale == ces_scale, NAMES.index("ces")), else_=OTHER_SCALE)
+    scale = func.coalesce(col(Response.scale_version), inline("2.0"))
+    ces = case((scale == inline(ces_scale), inline(NAMES.index("ces"))), else_=inline(OTHER_SCALE))
     code = case(
-        {name: i for i, name in enumerate(NAMES) if name != "ces"} | {"ces": ces},
+        {inline(name): inline(i) for i, name in enumerate(NAMES) if name != "ces"} | {inline("ces"): ces},
         value=col(Response.questionnaire),
-        else_=OTHER,
+        else_=inline(OTHER),
     )
-    packed = ((col(Response.session_id) * CODE_SLOTS + code) * ITEM_SLOTS + col(Response.item)) * VALUE_SLOTS
+    packed = (col(Response.session_id) * inline(CODE_SLOTS) + code) * inline(ITEM_SLOTS) + col(Response.item)
     stmt = (
-        sql_select(int_list(db, packed + col(Response.value)))
+        sql_select(int_list(db, packed * inline(VALUE_SLOTS) + col(Response.value)))
         .select_from(Response)
         .join(ParticipantSession, col(ParticipantSession.id) == Response.session_id)
         .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
