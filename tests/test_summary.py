@@ -19,6 +19,7 @@ import tests.summary_seed as seed
 from uxlab import db as uxdb
 from uxlab.errors import BadRequest, NotFound
 from uxlab.summary import build_summary
+from uxlab.summary_scan import sorted_codes
 from uxlab.summary_types import Filters
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -277,3 +278,21 @@ def test_unknown_study_and_bad_filters() -> None:
 def test_unknown_slug_is_not_found(app: Flask) -> None:
     with app.app_context(), Session(uxdb.get_engine()) as s, pytest.raises(NotFound):
         build_summary(s, "nope")
+
+
+def test_sub_second_times_are_read_exactly(session: Session, tmp_path: Path) -> None:
+    # 0.3 s is no whole multiple of 2**-52 s, so summary_scan reads the times again as floats
+    quick = seed.Person("desktop", {"find": seed.Try("success", 0.3, seed.DIRECT_FIND, 7)})
+    people = (*seed.PEOPLE[:2], quick)
+    seed.seed(session, tmp_path, people)
+    times = [t.time_s for t in all_tries(people) if t.outcome == "success"]
+    logs = np.log(times)  # n < 25: geometric mean
+    fig = build_summary(session, "cx").figure("time_on_task_s")
+    assert (fig.value, fig.n) == (pytest.approx(math.exp(logs.mean()), rel=1e-12), len(times))
+    assert min(build_summary(session, "cx").tasks[0].times_s) == pytest.approx(0.3, rel=1e-12)
+
+
+def test_sorted_codes_count_or_sort() -> None:
+    rng = np.random.default_rng(5)
+    for codes in (rng.integers(0, 3000, 10_000), rng.integers(0, 2**60, 100), np.zeros(0, dtype=np.int64)):
+        assert np.array_equal(sorted_codes(codes), np.sort(codes))
