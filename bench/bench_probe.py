@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "probe"))
@@ -49,7 +50,7 @@ def run_uxlab(base: str, runs: int) -> tuple[float, dict[str, dict[str, float]]]
         runs=runs,
     )
 
-    async def go() -> dict:  # type: ignore[type-arg]
+    async def go() -> dict[str, Any]:
         async with open_browser() as browser:
             return await execute(browser, plan)
 
@@ -74,7 +75,7 @@ AUDITS = {
 }
 
 
-def score_pair(lhr: dict) -> tuple[float, float]:  # type: ignore[type-arg]
+def score_pair(lhr: dict[str, Any]) -> tuple[float, float]:
     """Return Lighthouse's category score and uxlab's score of the same metric values."""
     values = {m: float(lhr["audits"][a]["numericValue"]) for m, a in AUDITS.items()}
     ours = pagespeed.performance_score(values, "desktop").score
@@ -122,9 +123,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     with serve_test_site() as base:
         ux_s, ux = run_uxlab(base, args.runs)
+        load_between = os.getloadavg()[0]
         lh_s, lh = run_lighthouse(base, args.runs)
+    load_end = os.getloadavg()[0]
+    loads = f"load average {load_before:.1f} before, {load_between:.1f} after uxlab, {load_end:.1f} at end"
     print(f"{'page':12} {'metric':8} {'uxlab':>9} {'LH 13':>9}  agree")
     checks = []
     for page in PAGES:
@@ -134,15 +139,19 @@ def main() -> None:
             verdict = "yes" if ok else "NO"
             print(f"{page:12} {metric:8} {ux[page][metric]:9.3f} {lh[page][metric]:9.3f}  {verdict}")
     speedup = lh_s / ux_s
-    print(f"wall time per page load: uxlab {ux_s:.2f} s, Lighthouse 13 {lh_s:.2f} s ({speedup:.0f}x)")
+    target = "target 20x met" if speedup >= 20 else "target 20x NOT met"
+    print(
+        f"wall time per page load: uxlab {ux_s:.2f} s, Lighthouse 13 {lh_s:.2f} s ({speedup:.1f}x; {target})"
+    )
+    print(f"{loads} (2 shared cores)")
     print(f"agreement: {sum(checks)}/{len(checks)} medians within tolerance")
     same = sum(1 for theirs, ours in scores if theirs == ours)
     print(f"performance score from Lighthouse's own metric values: identical in {same}/{len(scores)} runs")
     figure = (
         f"{len(PAGES)} pages x {args.runs} runs, desktop, unthrottled: uxlab {ux_s:.2f} s/load vs "
-        f"Lighthouse 13 {lh_s:.2f} s/load ({speedup:.0f}x faster); median FCP/LCP/TTFB/CLS agree "
+        f"Lighthouse 13 {lh_s:.2f} s/load ({speedup:.1f}x faster; {target}); median FCP/LCP/TTFB/CLS agree "
         f"{sum(checks)}/{len(checks)}; uxlab's score of LH's metric values equals LH's score in "
-        f"{same}/{len(scores)} runs"
+        f"{same}/{len(scores)} runs; {loads} on 2 shared cores"
     )
     record("probe vs Lighthouse 13", figure, f".venv/bin/python bench/bench_probe.py --runs {args.runs}")
 

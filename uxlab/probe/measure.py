@@ -147,8 +147,7 @@ class Network:
         self.last = time.monotonic()
         if str(event.get("request", {}).get("url", "")).startswith("data:"):
             return
-        if "redirectResponse" not in event:
-            self.requests += 1
+        self.requests += 1
         if event.get("type") not in LONG_LIVED:
             self.inflight.add(str(event.get("requestId")))
 
@@ -160,6 +159,20 @@ class Network:
     def quiet_for_s(self) -> float:
         """Seconds since the last request started or ended; 0 while any is in flight."""
         return 0.0 if self.inflight else time.monotonic() - self.last
+
+
+async def warm_up(browser: Browser, url: str, profile: Profile, timeout_s: float = 30) -> None:
+    """Load ``url`` once unmeasured in a throwaway context, so the first measured run is not
+    also the browser's first load (renderer, network service and caches start cold: its TTFB
+    and FCP came out tens of milliseconds slower). ProbeError if the page cannot load."""
+    context = await browser.new_context(**context_options(profile))
+    try:
+        page = await context.new_page()
+        await page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+    except PlaywrightError as error:
+        raise unreachable(url, error) from None
+    finally:
+        await context.close()
 
 
 async def measure(

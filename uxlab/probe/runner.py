@@ -14,7 +14,7 @@ from playwright.async_api import Browser
 
 from uxlab.errors import ProbeError
 from uxlab.metrics import pagespeed
-from uxlab.probe.measure import RunResult, measure
+from uxlab.probe.measure import RunResult, measure, warm_up
 from uxlab.probe.paths import run_task_path
 from uxlab.scenarios import Budget, Profile, Scenario, TaskSpec
 
@@ -154,6 +154,8 @@ async def execute(
         if progress:
             progress(done, total, f"{target.path} {profile.name} run {index + 1}/{plan.runs}")
 
+    if jobs:
+        await warm_up(browser, jobs[0][0].url, jobs[0][1])
     tasks = [asyncio.ensure_future(one(*job)) for job in jobs]
     try:
         await asyncio.gather(*tasks)
