@@ -48,7 +48,8 @@ def test_completion_interval_narrows(xn, k, confidence):
 def test_geometric_mean_interval(values, confidence):
     r = geometric_mean_time_s(values, confidence)
     assert r.low is not None and r.high is not None
-    assert 0 < r.low <= r.estimate <= r.high
+    # Bounds are exp(...): at extreme spreads and confidences they under/overflow to 0 and inf.
+    assert 0 <= r.low <= r.estimate <= r.high
 
 
 @checked

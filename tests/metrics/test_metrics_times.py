@@ -79,3 +79,10 @@ def test_bad_times_raise(times):
         geometric_mean_time_s(times)
     with pytest.raises(MetricInputError):
         median_time_s(times)
+
+
+def test_geometric_interval_past_float_range_is_unbounded_above() -> None:
+    # Found by hypothesis: two times far apart at 99.6% confidence overflowed math.exp.
+    result = geometric_mean_time_s([2901.0, 0.5], confidence=0.99609375)
+    assert result.high == float("inf")
+    assert result.low is not None and 0 < result.low < result.estimate

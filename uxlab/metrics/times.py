@@ -36,8 +36,17 @@ def geometric_mean_time_s(times_s: Iterable[float] | np.ndarray, confidence: flo
         )
     half = inputs.t_critical(confidence, n - 1) * float(logs.std(ddof=1)) / math.sqrt(n)
     estimate = math.exp(centre)
-    low, high = math.exp(centre - half), math.exp(centre + half)
+    # Two wildly different times at a very high confidence can push the upper bound past
+    # what a float holds: the interval is then unbounded above, not an error.
+    low, high = math.exp(centre - half), _exp_or_inf(centre + half)
     return Estimate(estimate, min(low, estimate), max(high, estimate), n, "geometric mean, log-t", confidence)
+
+
+def _exp_or_inf(x: float) -> float:
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
 
 
 def median_rank_bounds(n: int, z: float) -> tuple[int, int]:
