@@ -19,6 +19,7 @@ import tests.summary_seed as seed
 from uxlab import db as uxdb
 from uxlab.errors import BadRequest, NotFound
 from uxlab.summary import build_summary
+from uxlab.summary_answers import positions
 from uxlab.summary_scan import sorted_codes
 from uxlab.summary_types import Filters
 
@@ -296,3 +297,10 @@ def test_sorted_codes_count_or_sort() -> None:
     rng = np.random.default_rng(5)
     for codes in (rng.integers(0, 3000, 10_000), rng.integers(0, 2**60, 100), np.zeros(0, dtype=np.int64)):
         assert np.array_equal(sorted_codes(codes), np.sort(codes))
+
+
+def test_positions_dense_or_sparse() -> None:
+    for ids in (np.arange(5, 40, 3), np.array([3, 10**12, 10**15])):
+        wanted = np.array([2, 0, 1, 2])
+        assert np.array_equal(positions(ids, ids[wanted]), wanted)
+    assert positions(np.array([1]), np.zeros(0, dtype=np.int64)).size == 0

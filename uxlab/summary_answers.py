@@ -23,9 +23,9 @@ from uxlab.summary_types import Filters
 
 QUESTIONNAIRE_ITEMS = {"sus": 10, "umux_lite": 2, "nps": 1, "csat": 1, "ces": 1}
 NAMES = tuple(QUESTIONNAIRE_ITEMS)
-VALUE_SLOTS = 16  # answers are 0..10 at most (answer_scales, checked where they are saved)
-ITEM_SLOTS = 16  # items 1..10
-CODE_SLOTS = 8
+VALUE_BITS, ITEM_BITS, CODE_BITS = 4, 4, 3  # answers 0..10 at most (answer_scales checks them when saved)
+VALUE_SLOTS, ITEM_SLOTS, CODE_SLOTS = 1 << VALUE_BITS, 1 << ITEM_BITS, 1 << CODE_BITS  # items 1..10
+PACKED_BITS = VALUE_BITS + ITEM_BITS + CODE_BITS
 OTHER_SCALE, OTHER = 6, 7
 
 
@@ -44,6 +44,18 @@ class Answers:
 
     def versions(self) -> set[int]:
         return set(self.version.tolist())
+
+
+def positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Index of each of ``ids`` in ``sorted_ids`` (all present): a table lookup when the ids are dense."""
+    if not ids.size:
+        return np.zeros(0, dtype=np.int64)
+    low, high = int(sorted_ids[0]), int(sorted_ids[-1])
+    if high - low > 4 * sorted_ids.size + 1_000_000:
+        return np.searchsorted(sorted_ids, ids)
+    table = np.zeros(high - low + 1, dtype=np.int64)
+    table[sorted_ids - low] = np.arange(sorted_ids.size)
+    return table[ids - low]
 
 
 def _sessions(db: Session, study_id: int, filters: Filters) -> tuple[np.ndarray, np.ndarray]:
@@ -85,15 +97,15 @@ def _packed(db: Session, study_id: int, filters: Filters, ces_scale: str) -> np.
 def load_answers(db: Session, study_id: int, filters: Filters, ces_scale: str) -> dict[str, Answers]:
     """Every questionnaire's complete answers (CES on ``ces_scale`` only)."""
     packed = _packed(db, study_id, filters, ces_scale)
-    value, rest = packed % VALUE_SLOTS, packed // VALUE_SLOTS
-    item, rest = rest % ITEM_SLOTS, rest // ITEM_SLOTS
-    name, session = rest % CODE_SLOTS, rest // CODE_SLOTS
+    value, item = packed & (VALUE_SLOTS - 1), (packed >> VALUE_BITS) & (ITEM_SLOTS - 1)
+    name, session = (packed >> (VALUE_BITS + ITEM_BITS)) & (CODE_SLOTS - 1), packed >> PACKED_BITS
     session_ids, numbers = _sessions(db, study_id, filters)
+    position = positions(session_ids, session)
     out = {}
     for i, questionnaire in enumerate(NAMES):
         items = QUESTIONNAIRE_ITEMS[questionnaire]
         mine = (name == i) & (item <= items)
-        person = np.searchsorted(session_ids, session[mine])
+        person = position[mine]
         grid = np.zeros((session_ids.size, items), dtype=np.int64)
         grid[person, item[mine] - 1] = value[mine]
         complete = np.bincount(person, minlength=session_ids.size) == items  # (session, item) is unique

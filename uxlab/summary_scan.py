@@ -34,7 +34,8 @@ from uxlab.summary_sql import sessions_join, structured, where_sessions
 from uxlab.summary_types import Filters
 
 OUTCOME_CODES = {"success": 0, "failure": 1, "give_up": 2, "timeout": 3}
-SEQ_SLOTS = 8  # SEQ 1..7 (recording.record_seq, the one writer, refuses others); 0 = not answered
+SEQ_BITS = 3
+SEQ_SLOTS = 1 << SEQ_BITS  # SEQ 1..7 (recording.record_seq, the one writer, refuses others); 0 = not answered
 TIME_DTYPE = np.dtype([("task", "i8"), ("time", "f8")])
 TIME_SCALE, MAX_SCALED_S = 2.0**52, 2048  # times as exact integers: time * 2**52 < 2**63
 
@@ -117,15 +118,16 @@ def attempt_codes(
         else_=inline(1),
     )
     seq = func.coalesce(col(Attempt.seq), inline(0))
-    packed = ((col(Attempt.task_id) * inline(4) + outcome) * inline(SEQ_SLOTS) + seq) * inline(3) + direct
+    packed = ((col(Attempt.task_id) * inline(4) + outcome) * inline(SEQ_SLOTS) + seq) * inline(4) + direct
     stmt = sessions_join(sql_select(int_list(db, packed)).select_from(Attempt))
     stmt = where_sessions(stmt, study_id, filters).where(col(Attempt.outcome).is_not(None))
     codes = sorted_codes(parse_ints(db.connection().execute(stmt).scalar()))
-    direct_codes, codes = codes % 3 - 1, codes // 3
-    seq_codes, codes = codes % SEQ_SLOTS, codes // SEQ_SLOTS
-    task, version = tasks.lookup(codes // 4)
+    # bits from the lowest: direct (2), SEQ (SEQ_BITS), outcome (2), task id
+    direct_codes, seq_codes = (codes & 3) - 1, (codes >> 2) & (SEQ_SLOTS - 1)
+    outcome_codes = (codes >> (2 + SEQ_BITS)) & 3
+    task, version = tasks.lookup(codes >> (4 + SEQ_BITS))
     seq_values = np.where(seq_codes == 0, np.nan, seq_codes.astype(float))
-    return task, version, codes % 4, seq_values, direct_codes
+    return task, version, outcome_codes, seq_values, direct_codes
 
 
 def success_times(
