@@ -199,11 +199,10 @@ def main() -> None:
     )
     print(figure)
     if args.record:
-        command = ".venv/bin/python bench/bench_summary.py --record"
-        name = "CX summary (bench_summary.py)"
-        if dialect != "sqlite":
-            command = command.replace("--record", f"--database {url} --record")
-            name = "CX summary on PostgreSQL (bench_summary.py)"
+        command = " ".join([".venv/bin/python bench/bench_summary.py", *sys.argv[1:]])
+        if args.reuse:  # say how the database was seeded (record() closes the backquote)
+            command += "` (database seeded by an earlier run without `--reuse"
+        name = "CX summary (bench_summary.py)" if dialect == "sqlite" else "CX summary on PostgreSQL"
         record(name, figure, command)
 
 
