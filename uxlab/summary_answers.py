@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import case, func
+from sqlalchemy import case, func, null
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col
 
@@ -26,7 +26,6 @@ NAMES = tuple(QUESTIONNAIRE_ITEMS)
 VALUE_BITS, ITEM_BITS, CODE_BITS = 4, 4, 3  # answers 0..10 at most (answer_scales checks them when saved)
 VALUE_SLOTS, ITEM_SLOTS, CODE_SLOTS = 1 << VALUE_BITS, 1 << ITEM_BITS, 1 << CODE_BITS  # items 1..10
 PACKED_BITS = VALUE_BITS + ITEM_BITS + CODE_BITS
-OTHER_SCALE, OTHER = 6, 7
 
 
 @dataclass(frozen=True)
@@ -74,15 +73,16 @@ def _sessions(db: Session, study_id: int, filters: Filters) -> tuple[np.ndarray,
 def _packed(db: Session, study_id: int, filters: Filters, ces_scale: str) -> np.ndarray:
     """Every answer of the study's sessions as ((session * 8 + questionnaire) * 16 + item) * 16 + value.
 
-    Questionnaire codes index ``NAMES``; CES answers on another scale get ``OTHER_SCALE``,
-    other rows ``OTHER``. Rows without a value (free text) are NULL, which the aggregate skips.
+    Questionnaire codes index ``NAMES``. Only those questionnaires' answers (values 0..10,
+    checked by answer_scales when saved) are packed: other rows, CES answers on another scale
+    and rows without a value (free text) are NULL, which the aggregate skips.
     """
     scale = func.coalesce(col(Response.scale_version), inline("2.0"))
-    ces = case((scale == inline(ces_scale), inline(NAMES.index("ces"))), else_=inline(OTHER_SCALE))
+    ces = case((scale == inline(ces_scale), inline(NAMES.index("ces"))), else_=null())
     code = case(
         {inline(name): inline(i) for i, name in enumerate(NAMES) if name != "ces"} | {inline("ces"): ces},
         value=col(Response.questionnaire),
-        else_=inline(OTHER),
+        else_=null(),
     )
     packed = (col(Response.session_id) * inline(CODE_SLOTS) + code) * inline(ITEM_SLOTS) + col(Response.item)
     stmt = (
