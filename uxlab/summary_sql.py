@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, cast
@@ -47,11 +46,3 @@ def structured(db: Session, stmt: Select[Any], dtype: np.dtype[Any]) -> np.ndarr
     finally:
         result.close()
 
-
-def counted(db: Session, stmt: Select[Any]) -> Counter[tuple[Any, ...]]:
-    """Run a query and count its distinct rows, reading the DBAPI cursor's plain tuples (no Row objects)."""
-    result = db.connection().execute(stmt)
-    try:
-        return Counter(cast(Iterable[tuple[Any, ...]], result.cursor))
-    finally:
-        result.close()
