@@ -45,4 +45,3 @@ def structured(db: Session, stmt: Select[Any], dtype: np.dtype[Any]) -> np.ndarr
         return np.fromiter(cast(Iterable[tuple[Any, ...]], result.cursor), dtype=dtype)
     finally:
         result.close()
-
