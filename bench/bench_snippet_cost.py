@@ -215,10 +215,9 @@ Condition = tuple[str, str, str, bool, bool]
 
 
 def run(base: str, rounds: int, seed: int, conditions: list[Condition]) -> dict[str, Any]:
-    from conftest import CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
 
-    from uxlab.config import chromium_path
+    from uxlab.config import CHROMIUM_ARGS, chromium_path
 
     rng = random.Random(seed)
     pairs: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {c[0]: [] for c in conditions}

@@ -22,19 +22,10 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from uxlab import db
 from uxlab.app import create_app
-from uxlab.config import chromium_path
+from uxlab.config import CHROMIUM_ARGS, chromium_path
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("UXLAB_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def _unavailable(what: str, env: str, reason: str) -> None:

@@ -65,6 +65,19 @@ def load_settings(environ: dict[str, str] | None = None) -> dict[str, Any]:
     return values
 
 
+# Flags for every headless Chromium uxlab starts (probes, PDF reports, the tests): no
+# sandbox as root, and no background traffic to Google's hosts, which closed networks refuse.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
 def chromium_path(configured: str = "") -> str | None:
     """Return the Chromium binary to launch, or None to use Playwright's own download."""
     if configured:

@@ -7,19 +7,8 @@ from contextlib import asynccontextmanager
 
 from playwright.async_api import Browser, async_playwright
 
-from uxlab.config import chromium_path
+from uxlab.config import CHROMIUM_ARGS, chromium_path
 from uxlab.errors import ProbeError
-
-# The same flags the test suite launches Chromium with (tests/conftest.py CHROMIUM_ARGS).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @asynccontextmanager
