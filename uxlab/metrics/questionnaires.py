@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
@@ -18,7 +17,7 @@ from uxlab.errors import MetricInputError
 from uxlab.metrics import inputs
 from uxlab.metrics.intervals import mean_t
 from uxlab.metrics.rates import completion_rate
-from uxlab.metrics.results import Estimate, TestResult
+from uxlab.metrics.results import Estimate, JsonResult, TestResult
 
 SEQ_AVERAGE = 5.5
 """Historical average SEQ (Sauro 2012, MeasuringU "10 things to know about the SEQ")."""
@@ -56,15 +55,11 @@ def seq_versus_average(
 
 
 @dataclass(frozen=True)
-class UmuxLite:
+class UmuxLite(JsonResult):
     """UMUX-Lite mean 0..100 and its regression onto the SUS scale (labelled as such)."""
 
     score: Estimate
     sus_equivalent: Estimate
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return both estimates as JSON-able dicts."""
-        return asdict(self)
 
 
 def umux_lite_scores(responses: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
@@ -105,17 +100,13 @@ def umux_lite(responses: Sequence[Sequence[float]] | np.ndarray, confidence: flo
 
 
 @dataclass(frozen=True)
-class NpsResult:
+class NpsResult(JsonResult):
     """Net Promoter Score (-100..100) with its interval, and the three group counts."""
 
     nps: Estimate
     promoters: int
     passives: int
     detractors: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the result as a JSON-able dict."""
-        return asdict(self)
 
 
 def nps_from_counts(promoters: int, passives: int, detractors: int, confidence: float = 0.95) -> NpsResult:
@@ -171,7 +162,7 @@ def csat(ratings: Ratings, confidence: float = 0.95) -> Estimate:
 
 
 @dataclass(frozen=True)
-class CesResult:
+class CesResult(JsonResult):
     """Customer Effort Score: version, mean rating and the favourable share.
 
     Version "2.0" (1..7 agreement, higher is better): favourable = agree, 5..7.
@@ -182,10 +173,6 @@ class CesResult:
     mean: Estimate
     favourable: Estimate
     favourable_label: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the result as a JSON-able dict."""
-        return asdict(self)
 
 
 def ces(ratings: Ratings, version: str = "2.0", confidence: float = 0.95) -> CesResult:

@@ -8,14 +8,13 @@ Every attempt counts in the denominator (success, failure, give-up, timeout).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 from scipy import stats
 
 from uxlab.errors import MetricInputError
 from uxlab.metrics import inputs
-from uxlab.metrics.results import Estimate, PointEstimate, TestResult
+from uxlab.metrics.results import Estimate, JsonResult, PointEstimate, TestResult
 
 AVERAGE_COMPLETION_RATE = 0.78
 """The average task completion rate across usability tests (Sauro & Lewis 2016, ch. 4)."""
@@ -96,15 +95,11 @@ def versus_benchmark(
 
 
 @dataclass(frozen=True)
-class SuccessShares:
+class SuccessShares(JsonResult):
     """Direct and indirect successes as shares of all attempts, each with its interval."""
 
     direct: Estimate
     indirect: Estimate
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return both estimates as JSON-able dicts."""
-        return asdict(self)
 
 
 def success_shares(direct: int, indirect: int, attempts: int, confidence: float = 0.95) -> SuccessShares:

@@ -6,8 +6,16 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 
+class JsonResult:
+    """Base of the metrics' result dataclasses: ``to_dict`` gives their fields, JSON-able."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as a JSON-able dict (nested results as dicts)."""
+        return asdict(self)  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
-class Estimate:
+class Estimate(JsonResult):
     """A point estimate with its interval.
 
     ``low``/``high`` are None when no interval exists (one observation: no spread).
@@ -21,25 +29,17 @@ class Estimate:
     method: str
     confidence: float = 0.95
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the fields as a JSON-able dict."""
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class PointEstimate:
+class PointEstimate(JsonResult):
     """A single value and the rule that produced it (e.g. the best completion-rate estimate)."""
 
     value: float
     method: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the fields as a JSON-able dict."""
-        return asdict(self)
-
 
 @dataclass(frozen=True)
-class TestResult:
+class TestResult(JsonResult):
     """A significance test: statistic, p-value and, where there is one, the effect estimate.
 
     ``alternative`` is "two-sided", "greater" or "less"; ``df`` the degrees of freedom of
@@ -52,7 +52,3 @@ class TestResult:
     alternative: str = "two-sided"
     df: float | None = None
     effect: Estimate | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the fields as a JSON-able dict (the effect nested as a dict)."""
-        return asdict(self)

@@ -11,7 +11,7 @@ paper. A component that cannot be computed is left out and named with the reason
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,22 +20,19 @@ from scipy import stats
 from uxlab.errors import MetricInputError
 from uxlab.metrics import inputs
 from uxlab.metrics.questionnaires import SEQ_AVERAGE
+from uxlab.metrics.results import JsonResult
 
 COMPONENTS = ("completion", "time", "satisfaction", "errors")
 
 
 @dataclass(frozen=True)
-class SingleUsability:
+class SingleUsability(JsonResult):
     """SUM as a percentage 0..100, the component percentages used, and those left out (with why)."""
 
     score_pct: float
     components: dict[str, float] = field(default_factory=dict)
     left_out: dict[str, str] = field(default_factory=dict)
     method: str = "mean of component percentages (Sauro & Kindlund 2005; MeasuringU scorecards)"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the result as a JSON-able dict."""
-        return asdict(self)
 
 
 def _standardized(arr: np.ndarray, z_of_mean: Any) -> tuple[float | None, str]:

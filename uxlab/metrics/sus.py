@@ -9,15 +9,14 @@ eight (sum x 3.125), both 0..100.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
 from uxlab.errors import MetricInputError
 from uxlab.metrics import inputs
 from uxlab.metrics.intervals import mean_t
-from uxlab.metrics.results import Estimate
+from uxlab.metrics.results import Estimate, JsonResult
 
 ITEMS = 10
 LEARNABILITY_ITEMS = (4, 10)
@@ -112,7 +111,7 @@ def sus_percentile(score: float) -> float:
 
 
 @dataclass(frozen=True)
-class SusSummary:
+class SusSummary(JsonResult):
     """SUS mean with interval, its grade and percentile, and the two sub-scores."""
 
     score: Estimate
@@ -120,10 +119,6 @@ class SusSummary:
     percentile: float
     learnability: Estimate
     usability: Estimate
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the summary as a JSON-able dict."""
-        return asdict(self)
 
 
 def sus_summary(responses: Sequence[Sequence[float]] | np.ndarray, confidence: float = 0.95) -> SusSummary:
