@@ -137,7 +137,7 @@ def test_comparison_page_tests_the_differences(app: Flask, tmp_path: Path) -> No
     with app.app_context():
         seed.seed_second_version(get_session(), tmp_path)
     page = client.get("/studies/cx/compare").get_data(as_text=True)
-    assert "Version 1 against version 2" in page
+    assert "Version 1 against Version 2" in page
     rows = {r.split("</th>")[0]: r for r in page.split('<th scope="row">')[1:]}
     seq_row = next(r for k, r in rows.items() if k.startswith("SEQ<br>") and "Find the helpdesk" in k)
     old = [p.tries["find"].seq for p in seed.PEOPLE]

@@ -1,4 +1,4 @@
-"""Two versions of a study side by side: per task and overall, the differences and their significance.
+"""Two versions of a study, or two variant studies of one test, side by side, with significance.
 
 Between-subjects tests from ``uxlab.metrics`` (METRICS.md, "Comparing two designs"):
 completion rates by the N-1 two-proportion test (difference with the Agresti-Caffo
@@ -10,14 +10,14 @@ why instead of a p-value. Significant means two-sided p < ``ALPHA``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
 from sqlmodel import Session
 
-from uxlab import metrics, summary_queries
+from uxlab import metrics, studies, summary_queries
 from uxlab.errors import BadRequest, MetricInputError
 from uxlab.metrics.results import TestResult
 from uxlab.summary import build_summary
@@ -44,12 +44,41 @@ class Difference:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Version ``a`` against version ``b`` of one study."""
+    """Side ``a`` against side ``b``: two versions of one study, or two variant studies of one test."""
 
     slug: str
     a: CXSummary
     b: CXSummary
     differences: tuple[Difference, ...]
+    a_label: str = ""
+    b_label: str = ""
+    variant: str | None = None  # the other study's slug when comparing variants
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: a study's results, of one version or (``None``) of all."""
+
+    data: StudyData
+    version: int | None
+
+    def _keep(self, versions: np.ndarray) -> np.ndarray:
+        return np.ones(versions.shape, dtype=bool) if self.version is None else versions == self.version
+
+    def task(self, key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Outcome codes, answered SEQs and success times (s) of the attempts at task ``key``."""
+        d = self.data
+        index = next((i for i, t in enumerate(d.tasks) if t.key == key), -1)
+        mine = (d.a_task == index) & self._keep(d.a_version)
+        seq = d.a_seq[mine]
+        return (
+            d.a_outcome[mine],
+            seq[~np.isnan(seq)],
+            d.t_time_s[(d.t_task == index) & self._keep(d.t_version)],
+        )
+
+    def answers(self, questionnaire: str) -> np.ndarray:
+        return self.data.answers[questionnaire].rows(self.version)
 
 
 def compare_versions(
@@ -65,11 +94,58 @@ def compare_versions(
         raise BadRequest("this study has one version only; load an edited scenario to compare", field="a")
     a = data.versions[-2] if a is None else a
     b = data.versions[-1] if b is None else b
-    for number, name in ((a, "a"), (b, "b")):
-        if number not in data.versions:
-            raise BadRequest(f"{name}: the study has no version {number}", field=name)
-    summaries = [build_summary(db, slug, Filters(base.device, base.since, base.until, v)) for v in (a, b)]
-    return Comparison(slug, summaries[0], summaries[1], tuple(_differences(data, a, b)))
+    _check_version(data, a, "a")
+    _check_version(data, b, "b")
+    summaries = [build_summary(db, slug, replace(base, version=v)) for v in (a, b)]
+    differences = _differences(Side(data, a), Side(data, b))
+    return Comparison(slug, summaries[0], summaries[1], tuple(differences), f"Version {a}", f"Version {b}")
+
+
+def compare_variants(
+    db: Session,
+    slug: str,
+    other: str,
+    a: int | None = None,
+    b: int | None = None,
+    filters: Filters | None = None,
+) -> Comparison:
+    """Compare study ``slug`` (version ``a``, default all) with its variant ``other`` (version ``b``).
+
+    Tasks are matched by their id. Raises BadRequest when ``other`` is not a variant of the
+    same test (``studies.variants_of``) or lacks the version asked for.
+    """
+    if other not in studies.variants_of(db, slug):
+        why = f"{other!r} is not a variant of the same test as {slug!r} (see variant_of in scenarios)"
+        raise BadRequest(why, field="variant")
+    base = (filters or Filters()).without_version()
+    data_a, data_b = summary_queries.load(db, slug, base), summary_queries.load(db, other, base)
+    _check_version(data_a, a, "a")
+    _check_version(data_b, b, "b")
+    summaries = [build_summary(db, name, replace(base, version=v)) for name, v in ((slug, a), (other, b))]
+    differences = _differences(Side(data_a, a), Side(data_b, b))
+    labels = [f"{name}{f' version {v}' if v else ''}" for name, v in ((slug, a), (other, b))]
+    return Comparison(slug, summaries[0], summaries[1], tuple(differences), labels[0], labels[1], other)
+
+
+def compare_from_args(db: Session, slug: str, args: Mapping[str, str]) -> Comparison:
+    """The comparison the query asks for: ``variant`` (another study's slug) or versions ``a`` and ``b``.
+
+    A study with one version and no ``variant`` asked for is compared with its first variant.
+    """
+    filters = Filters.from_args(args)
+    a, b = version_args(args)
+    other = (args.get("variant") or "").strip()
+    single = not other and a is None and b is None
+    if single and studies.current_version(db, studies.get_study(db, slug)).number < 2:
+        other = next(iter(studies.variants_of(db, slug)), "")
+    if other:
+        return compare_variants(db, slug, other, a, b, filters)
+    return compare_versions(db, slug, a, b, filters)
+
+
+def _check_version(data: StudyData, number: int | None, name: str) -> None:
+    if number is not None and number not in data.versions:
+        raise BadRequest(f"{name}: study {data.study.slug!r} has no version {number}", field=name)
 
 
 def _test(run: Callable[[], TestResult]) -> tuple[TestResult | None, str]:
@@ -91,49 +167,40 @@ def _row(measure: str, subject: str, a: str, b: str, unit: str, run: Callable[[]
     return Difference(measure, subject, a, b, effect, test.p_value, test.method, test.p_value < ALPHA, note)
 
 
-def _differences(data: StudyData, a: int, b: int) -> list[Difference]:
+def _differences(a: Side, b: Side) -> list[Difference]:
     out = []
-    va, vb = data.a_version == a, data.a_version == b
-    ok = data.a_outcome == 0
-    for i, task in enumerate(data.tasks):
-        mine = data.a_task == i
-        na, nb = int(np.count_nonzero(mine & va)), int(np.count_nonzero(mine & vb))
+    for task in a.data.tasks:
+        (oa, sa, ta), (ob, sb, tb) = a.task(task.key), b.task(task.key)
+        na, nb = oa.size, ob.size
         if not (na and nb):
             continue
-        xa, xb = int(np.count_nonzero(mine & va & ok)), int(np.count_nonzero(mine & vb & ok))
+        xa, xb = int(np.count_nonzero(oa == 0)), int(np.count_nonzero(ob == 0))
         out.append(
             _row("Task success", task.prompt, f"{xa / na:.0%} (n={na})", f"{xb / nb:.0%} (n={nb})", "share",
                  partial(metrics.two_proportions, xa, na, xb, nb))
         )  # fmt: skip
-        ta = data.t_time_s[(data.t_task == i) & (data.t_version == a)]
-        tb = data.t_time_s[(data.t_task == i) & (data.t_version == b)]
         out.append(
             _row("Time on task (ratio A/B)", task.prompt, _mean_text(ta, " s", geometric=True),
                  _mean_text(tb, " s", geometric=True), "ratio", partial(metrics.compare_times_s, ta, tb))
         )  # fmt: skip
-        sa, sb = (data.a_seq[mine & v] for v in (va, vb))
-        sa, sb = sa[~np.isnan(sa)], sb[~np.isnan(sb)]
         out.append(
             _row("SEQ", task.prompt, _mean_text(sa), _mean_text(sb), "rating",
                  partial(metrics.compare_ratings, sa, sb, scale=(1, 7)))
         )  # fmt: skip
-    sus = [
-        metrics.sus_scores(r) if len(r) else np.zeros(0)
-        for r in (data.answers["sus"].rows(v) for v in (a, b))
-    ]
+    sus = [metrics.sus_scores(r) if len(r) else np.zeros(0) for r in (side.answers("sus") for side in (a, b))]
     out.append(
         _row("SUS", "study", _mean_text(sus[0]), _mean_text(sus[1]), "rating",
              lambda: metrics.compare_ratings(sus[0], sus[1], scale=(0, 100)))
     )  # fmt: skip
     umux = [
         metrics.umux_lite_scores(r) if len(r) else np.zeros(0)
-        for r in (data.answers["umux_lite"].rows(v) for v in (a, b))
+        for r in (side.answers("umux_lite") for side in (a, b))
     ]
     out.append(
         _row("UMUX-Lite", "study", _mean_text(umux[0]), _mean_text(umux[1]), "rating",
              lambda: metrics.compare_ratings(umux[0], umux[1], scale=(0, 100)))
     )  # fmt: skip
-    csat = [data.answers["csat"].rows(v)[:, 0] for v in (a, b)]
+    csat = [side.answers("csat")[:, 0] for side in (a, b)]
     top = [int(np.count_nonzero(c >= 4)) for c in csat]
     out.append(
         _row("CSAT (top-2-box)", "study", _share_text(top[0], csat[0].size),
@@ -154,7 +221,7 @@ def _share_text(x: int, n: int) -> str:
     return f"{x / n:.0%} (n={n})" if n else "no data"
 
 
-def version_args(args: dict[str, str]) -> tuple[int | None, int | None]:
+def version_args(args: Mapping[str, str]) -> tuple[int | None, int | None]:
     """Parse the ``a`` and ``b`` query parameters (version numbers; empty = default)."""
     out = []
     for name in ("a", "b"):

@@ -294,6 +294,7 @@ class Scenario:
     free_text: str | None
     tasks: tuple[TaskSpec, ...]
     probe: ProbeSpec | None = None
+    variant_of: str | None = None  # the test this study is a variant of (a study's slug)
 
     def task(self, task_id: str) -> TaskSpec:
         """Return the task with this id (KeyError if there is none)."""
@@ -319,6 +320,8 @@ class Scenario:
         }
         if self.probe is not None:
             out["probe"] = self.probe.to_dict()
+        if self.variant_of is not None:  # only when set: older versions keep their content hash
+            out["variant_of"] = self.variant_of
         return out
 
     @classmethod

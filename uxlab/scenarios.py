@@ -76,6 +76,7 @@ TOP_KEYS = (
     "free_text",
     "tasks",
     "probe",
+    "variant_of",
 )
 # libyaml's loader keeps line numbers too and is some 20 times faster (stored versions are
 # validated again whenever they are read back).
@@ -211,7 +212,18 @@ def _scenario(r: Reader, root: yaml.Node) -> Scenario:
         free_text=None if r.is_null(keys.get("free_text")) else r.text(keys["free_text"], "free_text"),
         tasks=tuple(tasks),
         probe=probe,
+        variant_of=_variant_of(r, keys.get("variant_of"), slug),
     )
+
+
+def _variant_of(r: Reader, node: yaml.Node | None, slug: str) -> str | None:
+    if node is None or r.is_null(node):
+        return None
+    name = r.text(node, "variant_of", "the slug of the study this one is a variant of")
+    if not SLUG_RE.match(name) or name == slug:
+        why = "this study's own slug" if name == slug else "not a slug"
+        r.fail(node, "variant_of", f"{name!r} is {why} (expected another study's slug)")
+    return name
 
 
 def _optional_bool(r: Reader, keys: dict[str, yaml.Node], key: str) -> bool:

@@ -41,7 +41,7 @@ def store_scenario(session: Session, scenario: Scenario, source_path: str = "") 
     digest = scenario.content_hash()
     study = session.exec(select(Study).where(Study.slug == scenario.slug)).first()
     if study is None:
-        study = Study(slug=scenario.slug, title=scenario.title)
+        study = Study(slug=scenario.slug, title=scenario.title, variant_of=scenario.variant_of)
         session.add(study)
         session.flush()
         number = 1
@@ -51,6 +51,7 @@ def store_scenario(session: Session, scenario: Scenario, source_path: str = "") 
             return latest, False
         number = latest.number + 1
         study.title = scenario.title
+        study.variant_of = scenario.variant_of
         session.add(study)
     assert study.id is not None
     version = StudyVersion(
@@ -136,6 +137,27 @@ def list_studies(session: Session) -> list[StudyListing]:
         total, finished = by_study.get(study.id or 0, (0, 0))
         listings.append(StudyListing(study, current_version(session, study), total, finished))
     return listings
+
+
+def variants_of(session: Session, slug: str) -> list[str]:
+    """Slugs of the other studies of ``slug``'s test: linked to it by ``variant_of``, directly or not.
+
+    A test is every study connected through ``variant_of`` links (either way), so variants
+    that all name one base study, or a name no study has, belong together.
+    """
+    links = session.exec(select(Study.slug, Study.variant_of)).all()
+    parent = {study: study for study, _ in links}
+
+    def root(name: str) -> str:
+        while parent.setdefault(name, name) != name:
+            name = parent[name]
+        return name
+
+    for study, base in links:
+        if base:
+            parent[root(study)] = root(base)
+    group = root(slug)
+    return sorted(study for study, _ in links if study != slug and root(study) == group)
 
 
 def set_open(session: Session, slug: str, is_open: bool) -> Study:

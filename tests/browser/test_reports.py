@@ -69,13 +69,28 @@ def test_dashboard_and_journey_map_on_a_phone(live_server: Any, browser: Any, tm
             seed.seed_second_version(get_session(), tmp_path)
         page.goto(live_server.url + "/studies/cx/summary")
         with page.expect_navigation():
-            page.click("nav.report-nav >> text=Compare versions")
+            page.click("nav.report-nav >> text=Compare")
         assert page.url == live_server.url + "/studies/cx/compare"
-        assert "Version 1 against version 2" in page.locator("h1").inner_text()
+        assert "Version 1 against Version 2" in page.locator("h1").inner_text()
         page.select_option("#f-device", "desktop")
         with page.expect_navigation():
             page.click("text=Apply filters")
         assert "device=desktop" in page.url and "a=1" in page.url and "b=2" in page.url
         _check(page, axe, tmp_path, "compare")
+
+        with live_server.app.app_context():  # a variant study of the same test
+            variant = seed.SCENARIO.replace("slug: cx\n", "slug: cx-b\nvariant_of: cx\n")
+            version = seed.load(get_session(), tmp_path, variant, "cx-b.yaml")
+            seed.add_person(get_session(), version, seed.PEOPLE[0])
+        page.reload()
+        with page.expect_navigation():
+            page.click("nav.compare-with >> text=variant cx-b")
+        assert "cx against cx-b" in page.locator("h1").inner_text()
+        page.select_option("#f-a", "2")
+        with page.expect_navigation():
+            page.click("text=Apply filters")
+        assert "variant=cx-b" in page.url and "a=2" in page.url and "device=desktop" in page.url
+        assert "cx version 2 against cx-b" in page.locator("h1").inner_text()
+        _check(page, axe, tmp_path, "compare-variants")
     finally:
         context.close()

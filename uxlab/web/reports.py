@@ -1,4 +1,4 @@
-"""Report pages of a study (researcher login): dashboard, journey map, JSON and CSV exports.
+"""Report pages of a study (researcher login): dashboard, journey map, comparison, JSON and CSV exports.
 
 Every view parses the filters (``device``, ``since``, ``until``, ``version`` query
 parameters), calls ``summary.build_summary`` (or a streamed export) and renders.
@@ -33,7 +33,9 @@ for _name, _function in report_format.FILTERS.items():
 
 @bp.context_processor
 def _reports_context() -> dict[str, object]:
-    return {"researcher": auth.current_user(get_session()), "device_classes": DEVICE_CLASSES}
+    db, slug = get_session(), (request.view_args or {}).get("slug")
+    variants = studies.variants_of(db, slug) if slug else []
+    return {"researcher": auth.current_user(db), "device_classes": DEVICE_CLASSES, "variants": variants}
 
 
 def _summary(slug: str) -> CXSummary:
@@ -88,9 +90,8 @@ def journey(slug: str) -> ResponseReturnValue:
 @bp.get("/studies/<slug>/compare")
 @auth.login_required
 def compare(slug: str) -> ResponseReturnValue:
-    a, b = comparison.version_args(request.args.to_dict())
-    result = comparison.compare_versions(get_session(), slug, a, b, Filters.from_args(request.args))
-    return render_template("reports/compare.html", s=result.b, c=result)
+    result = comparison.compare_from_args(get_session(), slug, request.args)
+    return render_template("reports/compare.html", s=result.a if result.variant else result.b, c=result)
 
 
 @bp.get("/studies/<slug>/live.json")
