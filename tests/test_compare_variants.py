@@ -89,6 +89,7 @@ def test_comparison_page_tests_two_variant_studies(any_app: Flask, tmp_path: Pat
     client = signed_in(any_app, tmp_path)
     seed_variant(any_app, tmp_path)
     assert 'href="/studies/cx/compare"' in client.get("/studies/cx/summary").get_data(as_text=True)
+    assert "cx-b · variant of cx" in client.get("/studies").get_data(as_text=True)
     # cx has one version, so the comparison page compares it with its variant.
     page = client.get("/studies/cx/compare").get_data(as_text=True)
     assert "cx against cx-b" in page and "variants of one test" in page
