@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from flask import Flask
+from itsdangerous import TimestampSigner
 from sqlmodel import select
 
 from tests.conftest import make_test_app
@@ -93,6 +95,14 @@ def test_csrf_token_is_required(tmp_path: Path) -> None:
     token = _csrf(client.get("/studies").data)
     assert client.post("/studies/shop/close", data={"csrf_token": token}).status_code == 302
     assert not _is_open(app, "shop")
+    # A page left open for two hours still posts (the token lives as long as the session).
+    with pytest.MonkeyPatch.context() as clock:
+        # Only CSRF tokens are dated back; the session cookie is signed as usual.
+        hours_ago = lambda self: int(time.time()) - (7200 if self.salt == b"wtf-csrf-token" else 0)  # noqa: E731
+        clock.setattr(TimestampSigner, "get_timestamp", hours_ago)
+        old_token = _csrf(client.get("/studies").data)
+    assert client.post("/studies/shop/open", data={"csrf_token": old_token}).status_code == 302
+    assert _is_open(app, "shop")
     # JSON APIs authenticate with tokens, not cookies: no CSRF check there.
     api = client.post("/api/v1/events", json={})
     assert b"CSRF" not in api.data

@@ -36,6 +36,9 @@ def init_app(app: Flask) -> None:
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     if str(app.config.get("PUBLIC_URL", "")).startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
+    # Tokens live as long as the browser session, not Flask-WTF's default hour: a participant
+    # who leaves a questionnaire open over lunch must not lose the answers to a 400.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     # Our own hook decides what is exempt, so Flask-WTF's default check stays off.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     CSRFProtect().init_app(app)
