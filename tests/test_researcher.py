@@ -18,6 +18,8 @@ from tests.results_seed import Seeded, seed_results
 from uxlab import auth
 from uxlab.cli import cli
 from uxlab.db import database_url, get_session
+from uxlab.errors import TooManyRequests
+from uxlab.login_limits import LoginLimits, keys_for
 from uxlab.models import Study
 
 EMAIL = "ana@example.org"
@@ -191,3 +193,44 @@ def test_session_cookie_flags(tmp_path: Path) -> None:
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
     app.extensions["uxlab.engine"].dispose()
+
+
+def test_failed_sign_ins_are_limited_per_email_from_one_client(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, LOGIN_MAX_FAILURES=3)
+    with app.app_context():
+        auth.create_user(get_session(), EMAIL, PASSWORD)
+        auth.create_user(get_session(), "ben@example.org", PASSWORD)
+
+    def sign_in(email: str, password: str, client_ip: str) -> Any:
+        client = app.test_client()
+        return client.post(
+            "/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": client_ip}
+        )
+
+    for _ in range(3):
+        assert sign_in(EMAIL, "wrong password!", "10.0.0.1").status_code == 401
+    refused = sign_in(EMAIL, PASSWORD, "10.0.0.1")  # the right password no longer helps
+    assert refused.status_code == 429
+    assert b"too many failed sign-ins" in refused.data
+    assert 0 < int(refused.headers["Retry-After"]) <= 900
+    # Only that email from that address: nobody can lock a researcher out from elsewhere.
+    assert sign_in(EMAIL, PASSWORD, "10.0.0.2").status_code == 302
+    assert sign_in("ben@example.org", PASSWORD, "10.0.0.1").status_code == 302
+    app.extensions["uxlab.engine"].dispose()
+
+
+def test_login_limit_window_slides_and_success_clears_it() -> None:
+    limits = LoginLimits(max_failures=2, window_s=60)
+    keys = keys_for(" Ana@Example.org ", "10.0.0.1")
+    assert keys == ["ana@example.org from 10.0.0.1"]
+    limits.failed(keys, now=0)
+    limits.failed(keys, now=10)
+    with pytest.raises(TooManyRequests) as caught:
+        limits.check(keys, now=59.5)
+    assert caught.value.retry_after_s == 1  # the failure at 0 leaves the window at 60
+    limits.check(keys, now=60.0)  # one failure left in the window: allowed again
+    limits.failed(keys, now=61)
+    with pytest.raises(TooManyRequests):
+        limits.check(keys, now=62)
+    limits.succeeded(keys[0])
+    limits.check(keys, now=62)  # a success clears the count

@@ -39,6 +39,12 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Chromium binary for probes and reports. Empty: /usr/bin/chromium, else Playwright's.",
     ),
+    Setting(
+        "LOGIN_MAX_FAILURES",
+        10,
+        "Failed sign-ins of one email from one client address within the window (429 above).",
+    ),
+    Setting("LOGIN_WINDOW_S", 900.0, "Window for counting failed sign-ins, in seconds."),
     Setting("DEFAULT_LANGUAGE", "en", "Participant page language when neither study nor browser says."),
 )
 

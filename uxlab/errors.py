@@ -92,7 +92,13 @@ class Gone(UxlabError):
 
 
 class TooManyRequests(UxlabError):
+    """Over a rate limit; ``retry_after_s`` (if known) becomes the Retry-After header."""
+
     status = 429
+
+    def __init__(self, message: str, *, field: str | None = None, retry_after_s: int | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after_s = retry_after_s
 
 
 class ProbeError(UxlabError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from jinja2 import TemplateNotFound
 from werkzeug.exceptions import HTTPException
@@ -30,7 +30,11 @@ def _render(status: int, message: str, field: str | None = None) -> ResponseRetu
 
 
 def handle_uxlab_error(error: UxlabError) -> ResponseReturnValue:
-    return _render(error.status, error.message, error.field)
+    response = make_response(_render(error.status, error.message, error.field))
+    retry_after_s = getattr(error, "retry_after_s", None)
+    if retry_after_s:
+        response.headers["Retry-After"] = str(retry_after_s)
+    return response
 
 
 def handle_http_exception(error: HTTPException) -> ResponseReturnValue:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from uxlab import auth, export, studies
+from uxlab import auth, export, login_limits, studies
 from uxlab.db import get_session
 
 bp = Blueprint("researcher", __name__)
@@ -36,10 +36,14 @@ def login() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("researcher/login.html", next=target, email="", failed=False)
     email = request.form.get("email", "")
+    keys = login_limits.keys_for(email, request.remote_addr)
+    login_limits.limits().check(keys)
     user = auth.authenticate(get_session(), email, request.form.get("password", ""))
     if user is None:
+        login_limits.limits().failed(keys)
         page = render_template("researcher/login.html", next=target, email=email, failed=True)
         return page, 401
+    login_limits.limits().succeeded(keys[0])
     auth.login(user)
     return redirect(target)
 

@@ -1,0 +1,72 @@
+"""Failed sign-ins are limited per email address and client address (429 with Retry-After).
+
+After ``LOGIN_MAX_FAILURES`` failed sign-ins for one email from one client address within
+``LOGIN_WINDOW_S`` seconds, further attempts of that pair are refused without checking the
+password until the oldest failure leaves the window; a successful sign-in clears the count.
+Keyed by the pair, not by either alone, so that nobody can lock a researcher out from
+elsewhere, and users behind one proxy address do not lock each other out. The counts live
+in this process's memory: several server processes each keep their own, and a restart
+forgets them. That bounds password guessing well enough for a researcher login; put a
+rate-limiting proxy in front for more.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+
+from flask import current_app
+
+from uxlab.errors import TooManyRequests
+
+
+class LoginLimits:
+    """Sliding-window counts of failed sign-ins, by key (email and client address)."""
+
+    def __init__(self, max_failures: int, window_s: float) -> None:
+        self.max_failures, self.window_s = max_failures, window_s
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        times = self._failures.setdefault(key, deque())
+        while times and times[0] <= now - self.window_s:
+            times.popleft()
+        return times
+
+    def check(self, keys: list[str], now: float | None = None) -> None:
+        """Raise TooManyRequests (with the seconds to wait) if any key is over the limit."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            for key in keys:
+                times = self._recent(key, now)
+                if len(times) >= self.max_failures:
+                    wait_s = math.ceil(times[0] + self.window_s - now)
+                    why = f"too many failed sign-ins; try again in {wait_s} s"
+                    raise TooManyRequests(why, retry_after_s=wait_s)
+
+    def failed(self, keys: list[str], now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            for key in keys:
+                self._recent(key, now).append(now)
+
+    def succeeded(self, email_key: str) -> None:
+        with self._lock:
+            self._failures.pop(email_key, None)
+
+
+def keys_for(email: str, client: str | None) -> list[str]:
+    return [f"{email.strip().lower()} from {client or '?'}"]
+
+
+def limits() -> LoginLimits:
+    """This app's limits (made on first use from the settings)."""
+    found = current_app.extensions.get("uxlab.login_limits")
+    if found is None:
+        config = current_app.config
+        found = LoginLimits(int(config["LOGIN_MAX_FAILURES"]), float(config["LOGIN_WINDOW_S"]))
+        current_app.extensions["uxlab.login_limits"] = found
+    return found
