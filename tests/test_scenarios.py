@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from uxlab import scenarios
+from uxlab.cli import cli
 from uxlab.errors import ScenarioError
 from uxlab.scenarios import BUILTIN_PROFILES, Criterion, ProbePage, Profile, Scenario, Site
 
@@ -321,3 +323,33 @@ tasks:
 """
     scenario = scenarios.loads(minimal)
     assert Scenario.from_dict(scenario.to_dict()) == scenario
+
+
+TWO_BROKEN_TASKS = """\
+slug: Bad Slug
+title: Four problems
+consent: You agree.
+site: {base_url: /demo}
+questionnaires: [sus, nps]
+tasks:
+  - id: one
+    prompt: Find it.
+    success: {url: /support}
+    stage: nowhere
+  - id: two
+    success: {url: /x}
+    stage: retention
+"""
+
+
+def test_every_problem_of_a_file_is_reported_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "four.yaml"
+    path.write_text(TWO_BROKEN_TASKS, encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        scenarios.load(path)
+    found = [(p.line, p.field) for p in caught.value.problems()]
+    assert found == [(1, "slug"), (5, "product_name"), (10, "tasks[0].stage"), (11, "tasks[1].prompt")]
+    result = CliRunner().invoke(cli, ["scenarios", "check", str(path)])
+    assert result.exit_code == 1
+    assert [line.split(": ")[1] for line in result.output.splitlines()[:4]] == [f for _, f in found]
+    assert "1 scenario file(s) refused; nothing stored" in result.output

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 from flask import Flask
 
-from uxlab.errors import UxlabError
+from uxlab.errors import ScenarioError, UxlabError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,7 +30,8 @@ def friendly_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except UxlabError as error:
-            click.echo(f"uxlab: {error.message}", err=True)
+            for problem in error.problems() if isinstance(error, ScenarioError) else (error,):
+                click.echo(f"uxlab: {problem.message}", err=True)
             sys.exit(error.exit_code)
 
     return wrapper  # type: ignore[return-value]
@@ -217,7 +218,8 @@ def _checked_scenarios(paths: tuple[Path, ...]) -> list[Any]:
 
     good, errors = check_files(paths)
     for error in errors:
-        click.echo(error.message, err=True)
+        for problem in error.problems():
+            click.echo(problem.message, err=True)
     if errors:
         click.echo(f"uxlab: {len(errors)} scenario file(s) refused; nothing stored", err=True)
         sys.exit(1)

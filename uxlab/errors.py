@@ -55,6 +55,11 @@ class ScenarioError(UxlabError):
         self.path = path
         self.line = line
         self.reason = message
+        self.more: tuple[ScenarioError, ...] = ()  # further problems found in the same file
+
+    def problems(self) -> tuple[ScenarioError, ...]:
+        """This problem and the others found in the same file, in line order."""
+        return (self, *self.more)
 
 
 class MetricInputError(UxlabError, ValueError):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Sequence
-from typing import Any, NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn, TypeVar
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -19,6 +19,7 @@ from yaml.constructor import SafeConstructor
 from uxlab.errors import ScenarioError
 
 NULL_TAG = "tag:yaml.org,2002:null"
+T = TypeVar("T")
 
 
 def describe(value: Any) -> str:
@@ -59,7 +60,23 @@ class Reader:
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self.problems: list[ScenarioError] = []
         self._constructor = SafeConstructor()
+
+    def attempt(self, parse: Callable[[], T], default: T) -> T:
+        """Run one independent part of the file; on an error, note it and go on with ``default``."""
+        try:
+            return parse()
+        except ScenarioError as error:
+            self.problems.append(error)
+            return default
+
+    def raise_problems(self) -> None:
+        """Raise the first problem noted (by line), carrying the others in ``more``."""
+        if self.problems:
+            first, *more = sorted(self.problems, key=lambda e: e.line or 0)
+            first.more = tuple(more)
+            raise first
 
     def fail(self, node: yaml.Node | None, field: str, message: str) -> NoReturn:
         line = node.start_mark.line + 1 if node is not None else None

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
+from uxlab import scenario_fields as fields
 from uxlab.errors import ScenarioError
 from uxlab.scenario_checks import check_selector, inside_site, normalize_answer
 from uxlab.scenario_nodes import Reader, syntax_error_field
@@ -23,10 +25,8 @@ from uxlab.scenario_probe import parse_probe
 from uxlab.scenario_schema import (
     BUDGET_METRICS,
     BUILTIN_PROFILES,
-    CES_VERSIONS,
     CRITERION_KINDS,
     LANGUAGES,
-    QUESTIONNAIRES,
     STAGES,
     Budget,
     Criterion,
@@ -82,7 +82,6 @@ TOP_KEYS = (
 # validated again whenever they are read back).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 
 
 def load(path: str | Path) -> Scenario:
@@ -169,78 +168,65 @@ def _slug_line(path: Path) -> int:
 
 
 def _scenario(r: Reader, root: yaml.Node) -> Scenario:
+    """Check every part of the file, so that one run reports every problem (``Reader.attempt``)."""
     keys = r.mapping(root, "", TOP_KEYS, ("slug", "title", "consent", "site", "tasks"))
-    slug = r.text(keys["slug"], "slug", "a slug of a-z, 0-9 and '-'")
-    if not SLUG_RE.match(slug):
-        r.fail(keys["slug"], "slug", f"{slug!r} is not a slug (expected a-z, 0-9 and '-', at most 100)")
-    questionnaires = _questionnaires(r, keys.get("questionnaires"))
-    product_name = ""
-    if not r.is_null(keys.get("product_name")):
-        product_name = r.text(keys["product_name"], "product_name", "the product's name")
-    elif {"nps", "csat", "ces"} & set(questionnaires):
-        node = keys.get("product_name", keys.get("questionnaires", root))
-        r.fail(node, "product_name", "missing (required when questionnaires include nps, csat or ces)")
-    ces_version = "2.0"
-    if not r.is_null(keys.get("ces_version")):
-        raw = r.value(keys["ces_version"], "ces_version")
-        ces_version = f"{raw:.1f}" if isinstance(raw, float) and not isinstance(raw, bool) else str(raw)
-        if ces_version not in CES_VERSIONS:
-            r.fail(keys["ces_version"], "ces_version", f"got {raw!r} (expected one of: 2.0, 1.0)")
-    site = _site(r, keys["site"])
-    task_nodes = r.sequence(keys["tasks"], "tasks", "tasks")
-    if not task_nodes:
-        r.fail(keys["tasks"], "tasks", "is empty (expected at least one task)")
-    tasks: list[TaskSpec] = []
-    for i, node in enumerate(task_nodes):
-        task = parse_task(r, node, f"tasks[{i}]", site)
-        if any(t.id == task.id for t in tasks):
-            r.fail(node, f"tasks[{i}].id", f"duplicate task id {task.id!r} (expected each id once)")
-        tasks.append(task)
-    probe = None if r.is_null(keys.get("probe")) else parse_probe(r, keys["probe"], site_path)
+    slug = r.attempt(lambda: fields.slug(r, keys["slug"]), "")
+    no_names: tuple[str, ...] = ()
+    questionnaires = r.attempt(lambda: fields.questionnaires(r, keys.get("questionnaires")), no_names)
+    product_name = r.attempt(lambda: fields.product_name(r, keys, root, questionnaires), "")
+    ces_version = r.attempt(lambda: fields.ces_version(r, keys.get("ces_version")), "2.0")
+    site = r.attempt(lambda: _site(r, keys["site"]), None)
+    tasks = _tasks(r, keys["tasks"], site)
+    probe = None
+    if not r.is_null(keys.get("probe")):
+        probe = r.attempt(lambda: parse_probe(r, keys["probe"], site_path), None)
+    title = r.attempt(lambda: r.text(keys["title"], "title"), "")
+    language = "en"
+    if not r.is_null(keys.get("language")):
+        language = r.attempt(lambda: r.choice(keys["language"], "language", LANGUAGES), "en")
+    consent = r.attempt(lambda: r.text(keys["consent"], "consent", "the consent text"), "")
+    randomize_tasks = r.attempt(lambda: fields.optional_bool(r, keys, "randomize_tasks"), False)
+    free_text = None
+    if not r.is_null(keys.get("free_text")):
+        free_text = r.attempt(lambda: r.text(keys["free_text"], "free_text"), None)
+    variant_of = r.attempt(lambda: fields.variant_of(r, keys.get("variant_of"), slug), None)
+    r.raise_problems()
+    assert site is not None
     return Scenario(
         slug=slug,
-        title=r.text(keys["title"], "title"),
-        language="en"
-        if r.is_null(keys.get("language"))
-        else r.choice(keys["language"], "language", LANGUAGES),
+        title=title,
+        language=language,
         product_name=product_name,
-        consent=r.text(keys["consent"], "consent", "the consent text"),
+        consent=consent,
         site=site,
-        randomize_tasks=_optional_bool(r, keys, "randomize_tasks"),
+        randomize_tasks=randomize_tasks,
         questionnaires=questionnaires,
         ces_version=ces_version,
-        free_text=None if r.is_null(keys.get("free_text")) else r.text(keys["free_text"], "free_text"),
-        tasks=tuple(tasks),
+        free_text=free_text,
+        tasks=tasks,
         probe=probe,
-        variant_of=_variant_of(r, keys.get("variant_of"), slug),
+        variant_of=variant_of,
     )
 
 
-def _variant_of(r: Reader, node: yaml.Node | None, slug: str) -> str | None:
-    if node is None or r.is_null(node):
-        return None
-    name = r.text(node, "variant_of", "the slug of the study this one is a variant of")
-    if not SLUG_RE.match(name) or name == slug:
-        why = "this study's own slug" if name == slug else "not a slug"
-        r.fail(node, "variant_of", f"{name!r} is {why} (expected another study's slug)")
-    return name
-
-
-def _optional_bool(r: Reader, keys: dict[str, yaml.Node], key: str) -> bool:
-    return False if r.is_null(keys.get(key)) else r.boolean(keys[key], key)
-
-
-def _questionnaires(r: Reader, node: yaml.Node | None) -> tuple[str, ...]:
-    if r.is_null(node):
+def _tasks(r: Reader, node: yaml.Node, site: Site | None) -> tuple[TaskSpec, ...]:
+    """Each task on its own (a broken one does not hide the next); without a site, none."""
+    no_nodes: list[yaml.Node] = []
+    task_nodes = r.attempt(lambda: r.sequence(node, "tasks", "tasks"), no_nodes)
+    if not task_nodes and isinstance(node, yaml.SequenceNode):
+        r.attempt(lambda: r.fail(node, "tasks", "is empty (expected at least one task)"), None)
+    if site is None:
         return ()
-    assert node is not None
-    names: list[str] = []
-    for i, item in enumerate(r.sequence(node, "questionnaires", f"questionnaire names ({QUESTIONNAIRES})")):
-        name = r.choice(item, f"questionnaires[{i}]", QUESTIONNAIRES)
-        if name in names:
-            r.fail(item, f"questionnaires[{i}]", f"{name} is listed twice (expected each once)")
-        names.append(name)
-    return tuple(names)
+    tasks: list[TaskSpec] = []
+    for i, item in enumerate(task_nodes):
+        task = r.attempt(partial(parse_task, r, item, f"tasks[{i}]", site), None)
+        if task is None:
+            continue
+        if any(t.id == task.id for t in tasks):
+            why = f"duplicate task id {task.id!r} (expected each id once)"
+            r.attempt(partial(r.fail, item, f"tasks[{i}].id", why), None)
+        tasks.append(task)
+    return tuple(tasks)
 
 
 def _origin(url: str) -> str | None:
