@@ -343,6 +343,21 @@ def test_closed_study_answers_410_in_the_studys_language(app: Flask, db: Session
     assert db.exec(select(Attempt)).all() == []
 
 
+def test_a_study_without_a_language_speaks_each_browsers(app: Flask, db: Session, tmp_path: Path) -> None:
+    path = variant(tmp_path, slug="any-language")
+    path.write_text(re.sub(r"(?m)^language:.*\n", "", path.read_text(encoding="utf-8")), encoding="utf-8")
+    load(db, path)
+    german = app.test_client()
+    consent = german.get("/s/any-language", headers={"Accept-Language": "de-CH, fr;q=0.8"})
+    assert '<html lang="de">' in consent.text and "Ich stimme zu" in consent.text
+    form_post(german, "/s/any-language", headers={"Accept-Language": "de-CH"})
+    assert db.exec(select(ParticipantSession)).one().language == "de"
+    # A browser whose languages uxlab does not have gets DEFAULT_LANGUAGE (en).
+    assert (
+        '<html lang="en">' in app.test_client().get("/s/any-language", headers={"Accept-Language": "fr"}).text
+    )
+
+
 def test_unknown_study_is_404_and_a_forged_cookie_is_ignored(app: Flask, db: Session) -> None:
     load(db)
     client = app.test_client()

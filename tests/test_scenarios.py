@@ -103,7 +103,7 @@ def test_unreadable_file_is_refused_with_its_name(tmp_path: Path) -> None:
 
 def test_defaults_and_normalized_values() -> None:
     study = scenarios.loads(MINIMAL)
-    assert (study.language, study.randomize_tasks, study.questionnaires) == ("en", False, ())
+    assert (study.language, study.randomize_tasks, study.questionnaires) == ("", False, ())
     assert (study.ces_version, study.free_text, study.probe) == ("2.0", None, None)
     task = study.tasks[0]
     assert (task.start, task.time_limit_s, task.target_time_s, task.touchpoint) == ("/", 300.0, None, "")

@@ -284,7 +284,7 @@ class Scenario:
 
     slug: str
     title: str
-    language: str
+    language: str  # "" = the participant's browser language
     product_name: str
     consent: str
     site: Site

@@ -181,9 +181,9 @@ def _scenario(r: Reader, root: yaml.Node) -> Scenario:
     if not r.is_null(keys.get("probe")):
         probe = r.attempt(lambda: parse_probe(r, keys["probe"], site_path), None)
     title = r.attempt(lambda: r.text(keys["title"], "title"), "")
-    language = "en"
+    language = ""  # not set: each participant's browser language (participation.choose_language)
     if not r.is_null(keys.get("language")):
-        language = r.attempt(lambda: r.choice(keys["language"], "language", LANGUAGES), "en")
+        language = r.attempt(lambda: r.choice(keys["language"], "language", LANGUAGES), "")
     consent = r.attempt(lambda: r.text(keys["consent"], "consent", "the consent text"), "")
     randomize_tasks = r.attempt(lambda: fields.optional_bool(r, keys, "randomize_tasks"), False)
     free_text = None
