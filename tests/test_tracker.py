@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.test_events_api import Participant
+from uxlab import snippet
 from uxlab.models import Event
 
 pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"viewport": {"width": 412, "height": 823}, "is_mobile": True, "has_touch": True}
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
@@ -147,17 +150,30 @@ UXLAB = "http://uxlab.test"  # the live server, seen through a routed public nam
 # a public site's requests to 127.0.0.1: Private Network Access)
 
 
-def test_snippet_on_a_site_of_another_origin(live_server: Any, page: Any) -> None:
+SNIPPETS = {
+    "plain tag": f'<script src="{UXLAB}/static/tracker.js" defer></script>',  # sites whose CSP bans inline
+    "inline loader": str(snippet.render(f"{UXLAB}/static/tracker.js")),
+    "own copy": str(snippet.render("/js/tracker.js", UXLAB)),  # served by the site, server named
+}
+
+
+@pytest.mark.parametrize("form", SNIPPETS)
+def test_snippet_on_a_site_of_another_origin(live_server: Any, page: Any, form: str) -> None:
     """The snippet on someone else's site: cross-origin events as simple requests, no preflight."""
     shop = Participant(live_server.app, LIVE_SITE)
-    tag = f'<script src="{UXLAB}/static/tracker.js" defer></script>'
+    tag = SNIPPETS[form]
     pages = {
-        "/": f'<!doctype html><html lang="en"><title>Shop</title><a id="help" href="/help">Help</a>{tag}',
-        "/help": f'<!doctype html><html lang="en"><title>Help</title><h1>Help</h1>{tag}',
+        "/": f'<!doctype html><html lang="en"><title>Shop</title>{tag}<a id="help" href="/help">Help</a>',
+        "/help": f'<!doctype html><html lang="en"><title>Help</title>{tag}<h1>Help</h1>',
+        "/js/tracker.js": (ROOT / "uxlab" / "static" / "tracker.js").read_text(encoding="utf-8"),
     }
-    page.route("http://shop.test/**", lambda route: route.fulfill(
-        content_type="text/html", body=pages[route.request.url[len("http://shop.test"):]]
-    ))  # fmt: skip
+    kinds = {"/js/tracker.js": "text/javascript"}
+
+    def shop_site(route: Any) -> None:
+        path = route.request.url[len("http://shop.test") :]
+        route.fulfill(content_type=kinds.get(path, "text/html"), body=pages[path])
+
+    page.route("http://shop.test/**", shop_site)
     page.route(f"{UXLAB}/**", lambda route: route.fulfill(
         response=route.fetch(url=live_server.url + route.request.url[len(UXLAB):])
     ))  # fmt: skip

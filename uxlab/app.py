@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from uxlab import config, db
+from uxlab import config, db, snippet
 from uxlab.web import errors, security
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    app.jinja_env.globals["tracker_snippet"] = snippet.render
     from uxlab.web import register_blueprints
 
     register_blueprints(app)

@@ -1,14 +1,16 @@
-/* uxlab tracker snippet. One tag on the site under test:
- *   <script src="https://UXLAB-SERVER/static/tracker.js" defer></script>
- * Inert (no requests, no DOM changes) unless the page was opened from a uxlab study with
- * #uxlab=<token>@<server origin>; the server must be where this script came from, or be
- * listed in the tag's data-uxlab-server="https://a https://b". The token then lives in
- * sessionStorage for this tab. Reports page views and clicks (tag, short text, watched
- * selectors; never form values), queues events until the server acknowledges them, and
- * shows the task bar. Plain JavaScript, no dependencies. */
+/* uxlab tracker (README "Tracker snippet"). Loaded by the inline loader (uxlab/snippet.py) or a
+ * plain <script src=".../tracker.js" defer>. Inert unless the page was opened with
+ * #uxlab=<token>@<server>, the server being this script's origin or listed in its
+ * data-uxlab-server; the token then lives in sessionStorage for the tab. Sends page views and
+ * clicks (never form values) until acknowledged, shows the task bar. Plain JavaScript. */
 (function () {
   "use strict";
   var W = window, D = document, KEY = "uxlab", me = D.currentScript;
+  var early = W.uxlab_q || []; // [target, timeStamp] clicks before start(): ours now
+  if (early.f) D.removeEventListener("click", early.f, true);
+  W.uxlab_q = null;
+  if (W.uxlab_on) return; // one copy per page
+  W.uxlab_on = 1;
   var store, st, info, host, root, sending = 0, wait = 1000, size = 50, started = 0, ended = 0;
   try { store = W.sessionStorage; } catch (e) { return; }
   var servers = ((me && me.getAttribute("data-uxlab-server")) || (me && me.src ? new URL(me.src, location.href).origin : "")).split(/\s+/);
@@ -22,6 +24,7 @@
     save();
   }
   if (!st || !st.token) return;
+  D.addEventListener("click", onClick, true);
 
   function clock() { return performance.timeOrigin + performance.now(); }
   function read() { try { return JSON.parse(store.getItem(KEY)); } catch (e) { return null; } }
@@ -102,13 +105,21 @@
     started = 1;
     info = st.info;
     render();
-    push("pageview", {}, performance.timeOrigin); // arrival = when the page was asked for
+    var missed = st.m || []; // pages left before tracker.js ran: [url, timeOrigin, click times]
+    delete st.m;
+    missed.forEach(function (m) {
+      push("pageview", { url: m[0] }, m[1]);
+      m[2].forEach(function (at) { push("click", { url: m[0] }, m[1] + at); });
+    });
+    // arrival = when the page was asked for (a page back from bfcache that the loader noted: now)
+    push("pageview", {}, early.g ? clock() : performance.timeOrigin);
+    early.forEach(function (c) { clicked(c[0], c[1]); });
+    early = [];
     var left = info.limit - (clock() - st.t0);
     setTimeout(function () {
       say(info.labels.time_up);
       if (!st.timedOut) { st.timedOut = 1; push("timeout"); }
     }, Math.max(0, left));
-    D.addEventListener("click", onClick, true);
     W.addEventListener("pagehide", function () {
       if (st.q.length && !ended && navigator.sendBeacon) {
         navigator.sendBeacon(api("events"), JSON.stringify({ token: st.token, events: st.q.slice(0, size) }));
@@ -122,7 +133,11 @@
   }
 
   function onClick(e) {
-    var t = e.target;
+    if (started) clicked(e.target, e.timeStamp);
+    else if (!ended) early.push([e.target, e.timeStamp]);
+  }
+
+  function clicked(t, at) { // at: event.timeStamp
     if (!t || !t.closest || t === host) return;
     var el = t.closest("a,button,input,select,textarea,summary,label,[role=button],[role=link]") || t;
     var field = /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName);
@@ -130,7 +145,7 @@
       tag: el.tagName,
       text: field ? "" : (el.getAttribute("aria-label") || el.innerText || el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 80),
       selectors: (info.watch || []).filter(function (s) { try { return !!t.closest(s); } catch (x) { return false; } })
-    }, performance.timeOrigin + e.timeStamp);
+    }, performance.timeOrigin + at);
   }
 
   var CSS = ":host{all:initial}section{position:fixed;left:0;right:0;bottom:0;z-index:2147483647;box-sizing:border-box;" +
