@@ -108,10 +108,10 @@ def test_junit_is_accepted_by_a_junit_parser(tmp_path: Path) -> None:
     path.write_text(format_junit(report), encoding="utf-8")
     xml = JUnitXml.fromfile(str(path))
     cases = {case.name: case for suite in xml for case in suite}
-    assert set(cases) == {"/ lcp_ms pessimistic", "/ cls median", "t1"}
+    assert set(cases) == {"/ lcp_ms pessimistic", "/ cls median", "t1 desktop"}
     assert not cases["/ lcp_ms pessimistic"].is_passed  # error budget failed
     assert cases["/ cls median"].is_passed  # passes (a warn budget never fails the report)
-    assert not cases["t1"].is_passed
+    assert not cases["t1 desktop"].is_passed
     assert xml.failures == 2
 
 
@@ -119,7 +119,7 @@ def test_table_and_markdown_name_failures() -> None:
     report = _report((Budget("lcp_ms", max=2500, aggregate="pessimistic"),), task_ok=False)
     table = format_table(report)
     assert "FAIL: lcp_ms pessimistic 3000 (budget <= 2500, error)" in table
-    assert "FAIL: task t1: step 2 failed" in table
+    assert "FAIL: task t1 desktop: step 2 failed" in table
     markdown = format_markdown(report)
     assert markdown.startswith("## uxlab probe: demo")
     assert "| / | desktop |" in markdown

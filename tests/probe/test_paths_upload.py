@@ -24,20 +24,20 @@ ROOT = Path(__file__).resolve().parents[2]
 HELPDESK = ROOT / "scenarios" / "helpdesk.yaml"
 
 
-def _task_plan(server_url: str) -> Plan:
+def _task_plan(server_url: str, profiles: int = 1) -> Plan:
     plan = plan_from_scenario(scenarios.load(HELPDESK), server_url, runs=1)
-    return Plan(pages=(), profiles=plan.profiles[:1], runs=1, tasks=plan.tasks, site_url=plan.site_url)
+    return Plan(pages=(), profiles=plan.profiles[:profiles], runs=1, tasks=plan.tasks, site_url=plan.site_url)
 
 
-def test_demo_study_paths_pass(probe_browser: Any, live_server: Any, tmp_path: Path) -> None:
-    report = probe_browser.run(
-        execute(probe_browser.browser, _task_plan(live_server.url), artifacts=tmp_path)
-    )
-    assert [t["id"] for t in report["tasks"]] == [
-        "find-helpdesk",
-        "open-ticket",
-        "find-hotline",
-        "router-warranty",
+def test_demo_study_paths_pass_on_desktop_and_phone(
+    probe_browser: Any, live_server: Any, tmp_path: Path
+) -> None:
+    plan = _task_plan(live_server.url, profiles=2)
+    assert [p.name for p in plan.profiles] == ["desktop", "mobile"]
+    report = probe_browser.run(execute(probe_browser.browser, plan, artifacts=tmp_path))
+    ids = ["find-helpdesk", "open-ticket", "find-hotline", "router-warranty"]
+    assert [(t["id"], t["profile"]) for t in report["tasks"]] == [
+        (i, p) for i in ids for p in ("desktop", "mobile")
     ]
     assert all(t["passed"] for t in report["tasks"]), report["tasks"]
     assert report["summary"]["exit_code"] == 0
@@ -65,6 +65,7 @@ def test_renamed_link_fails_naming_the_step(probe_browser: Any, live_server: Any
     assert not broken["passed"]
     assert broken["failed_step"] == 3
     assert broken["error"].startswith("step 3 (click: a#helpdesk-link) failed")
+    assert Path(broken["screenshot"]).name == "task-find-helpdesk-desktop.png"
     assert Path(broken["screenshot"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert tasks["find-hotline"]["passed"]
     assert report["summary"]["exit_code"] == 1

@@ -99,7 +99,7 @@ async def run_task_path(
         result.update(passed=error is None, error=error, steps=steps)
         if error and artifacts is not None:
             artifacts.mkdir(parents=True, exist_ok=True)
-            shot = artifacts / f"task-{task.id}.png"
+            shot = artifacts / f"task-{task.id}-{profile.name}.png"
             await page.screenshot(path=str(shot), full_page=True)
             result["screenshot"] = str(shot)
     finally:

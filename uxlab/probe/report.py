@@ -40,10 +40,11 @@ def _rows(report: dict[str, Any]) -> list[list[str]]:
 
 
 def _task_line(task: dict[str, Any]) -> str:
+    name = f"task {task['id']} {task['profile']}"
     if task["passed"]:
-        return f"ok: task {task['id']} ({len(task['steps'])} steps, {task['duration_ms']:.0f} ms)"
+        return f"ok: {name} ({len(task['steps'])} steps, {task['duration_ms']:.0f} ms)"
     shot = f"; screenshot {task['screenshot']}" if task.get("screenshot") else ""
-    return f"FAIL: task {task['id']}: {task['error']}{shot}"
+    return f"FAIL: {name}: {task['error']}{shot}"
 
 
 def _summary_line(report: dict[str, Any]) -> str:
@@ -105,7 +106,7 @@ def format_markdown(report: dict[str, Any]) -> str:
 
 
 def format_junit(report: dict[str, Any]) -> str:
-    """Return JUnit XML: one test case per page-profile budget and per task path.
+    """Return JUnit XML: one test case per page-profile budget and per task path and profile.
 
     A failed error-level budget is a <failure>; a failed warn-level budget passes with a
     <system-out> line, so CI test reports show it without failing.
@@ -133,7 +134,11 @@ def format_junit(report: dict[str, Any]) -> str:
     path_fails = 0
     for task in report["tasks"]:
         case = ET.SubElement(
-            paths, "testcase", classname="tasks", name=task["id"], time=f"{task['duration_ms'] / 1000:.3f}"
+            paths,
+            "testcase",
+            classname="tasks",
+            name=f"{task['id']} {task['profile']}",
+            time=f"{task['duration_ms'] / 1000:.3f}",
         )
         if not task["passed"]:
             path_fails += 1

@@ -140,7 +140,7 @@ async def execute(
     started = datetime.now(UTC)
     clock = time.perf_counter()
     jobs = [(t, p, i) for t in plan.pages for p in plan.profiles for i in range(plan.runs)]
-    total = len(jobs) + len(plan.tasks)
+    total = len(jobs) + len(plan.tasks) * len(plan.profiles)
     done = 0
     gate = asyncio.Semaphore(max(1, concurrency))
     results: dict[tuple[str, str], list[RunResult]] = {}
@@ -164,11 +164,12 @@ async def execute(
             task.cancel()
     pages = [summarize_page(t, p, results[(t.url, p.name)]) for t in plan.pages for p in plan.profiles]
     paths = []
-    for spec in plan.tasks:
-        paths.append(await run_task_path(browser, plan.site_url, spec, plan.profiles[0], artifacts))
-        done += 1
-        if progress:
-            progress(done, total, f"task {spec.id}")
+    for spec in plan.tasks:  # in every profile: a phone layout can break a path a desktop passes
+        for profile in plan.profiles:
+            paths.append(await run_task_path(browser, plan.site_url, spec, profile, artifacts))
+            done += 1
+            if progress:
+                progress(done, total, f"task {spec.id} {profile.name}")
     notes = [SI_NOTE] if pages else []
     if concurrency > 1:
         notes.append(CONCURRENCY_NOTE)
