@@ -5,22 +5,27 @@ Target (issue 4): under 5 ms added to load and no layout shift.
 Design (paired, randomized, with an A/A control in the same run):
 
 - one Chromium (the tests' arguments), a fresh browser context per load, desktop viewport,
-  unthrottled; a host article page served from a separate process, identical but for
-  ``<script src="/static/tracker.js" defer>`` (served like a static file, cacheable);
-- conditions: the snippet *inert* (no ``#uxlab=`` fragment: how every normal visitor loads
-  the page) and *active* (``#uxlab=<token>@<origin>``: a study participant; the stand-in
-  API answers like the uxlab server), each *cached* (a first view in the same context put
-  the snippet in the HTTP cache, as on a site's second page view) and *uncached*;
-  plus *A/A* pairs (the plain page in both arms) cached and uncached, so the noise of the
-  pairing is measured in the same run, and an *empty deferred script* (cached): what any
-  script tag costs here, to tell the snippet's own cost from that of loading a script;
+  unthrottled; a host article page served from a separate process, identical but for the
+  snippet: the inline loader (``uxlab.snippet.render("/static/tracker.js")``, what the
+  README tells sites to use) or, as the comparison, the old plain tag
+  ``<script src="/static/tracker.js" defer>``; tracker.js is served like a static file
+  (cacheable);
+- conditions: the snippet *inert* (no ``#uxlab=`` fragment, no study in the tab: how every
+  normal visitor loads the page), *active* (``#uxlab=<token>@<origin>``: a task's first
+  page; the stand-in API answers like the uxlab server) and *later page* (a study in
+  progress in the tab, no fragment: the same tab first opened the page with the fragment,
+  then loads it again), each *cached* (a first view in the same context put tracker.js in
+  the HTTP cache, as on a site's second page view) and, for inert, also *uncached*; plus
+  *A/A* pairs (the plain page in both arms) cached and uncached, so the noise of the
+  pairing is measured in the same run;
 - every round runs one pair of every condition, conditions in random order, and the two
   loads of a pair in random order (ABAB with randomized order);
 - per load: ``loadEventEnd`` and ``domContentLoadedEventEnd`` (Navigation Timing, ms from
   navigation start), load after the HTML arrived (``loadEventEnd - responseEnd``: without
   the test server's response time, which the snippet cannot change), the main thread's
-  script and task time (CDP ``Performance.getMetrics``: ScriptDuration, TaskDuration, counted
-  from a fresh page), and CLS (sum of layout-shift entries without recent input);
+  script and task time (CDP ``Performance.getMetrics``: ScriptDuration, TaskDuration, over
+  the measured navigation), CLS (sum of layout-shift entries without recent input), and
+  when tracker.js arrived after ``loadEventEnd`` (Resource Timing ``responseEnd``);
 - per condition: the median paired difference (snippet minus plain) with a distribution-free
   95% confidence interval from the sign test (order statistics of the differences; Conover,
   *Practical Nonparametric Statistics*, 3rd ed., 1999, section 3.6).
@@ -48,7 +53,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+from uxlab.snippet import render  # noqa: E402
 
 TRACKER = ROOT / "uxlab" / "static" / "tracker.js"
 TOKEN = "bench-token-0001"
@@ -67,8 +74,8 @@ HOST = (
 )
 PAGES = {
     "/host": HOST.replace("{snippet}", "").encode(),
-    "/host-snippet": HOST.replace("{snippet}", '<script src="/static/tracker.js" defer></script>').encode(),
-    "/host-empty": HOST.replace("{snippet}", '<script src="/static/empty.js" defer></script>').encode(),
+    "/host-snippet": HOST.replace("{snippet}", str(render("/static/tracker.js"))).encode(),
+    "/host-tag": HOST.replace("{snippet}", '<script src="/static/tracker.js" defer></script>').encode(),
 }
 LABELS = {
     k: k.replace("_", " ")
@@ -97,15 +104,15 @@ ATTEMPT = {
     "labels": LABELS,
     "language": "en",
 }
-# (name, plain arm path, other arm path, cached, active)
+# (name, plain arm path, other arm path, cached, mode: inert | active | later)
 CONDITIONS = [
-    ("A/A cached", "/host", "/host", True, False),
-    ("inert cached", "/host", "/host-snippet", True, False),
-    ("empty script cached", "/host", "/host-empty", True, False),  # what any deferred script tag costs
-    ("A/A uncached", "/host", "/host", False, False),
-    ("inert uncached", "/host", "/host-snippet", False, False),
-    ("active cached", "/host", "/host-snippet", True, True),
-    ("active uncached", "/host", "/host-snippet", False, True),
+    ("A/A cached", "/host", "/host", True, "inert"),
+    ("inert cached", "/host", "/host-snippet", True, "inert"),
+    ("old tag inert cached", "/host", "/host-tag", True, "inert"),  # the comparison: what the tag cost
+    ("A/A uncached", "/host", "/host", False, "inert"),
+    ("inert uncached", "/host", "/host-snippet", False, "inert"),
+    ("active cached", "/host", "/host-snippet", True, "active"),
+    ("later page", "/host", "/host-snippet", True, "later"),
 ]
 METRICS = ("load_ms", "dcl_ms", "after_html_ms", "script_ms", "task_ms")
 
@@ -119,8 +126,6 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(PAGES[path], "text/html; charset=utf-8", "no-store")
         elif path == "/static/tracker.js":
             self._send(TRACKER.read_bytes(), "text/javascript", "public, max-age=3600")
-        elif path == "/static/empty.js":
-            self._send(b"void 0;", "text/javascript", "public, max-age=3600")
         elif path == f"/api/v1/attempts/{TOKEN}":
             self._send(json.dumps(ATTEMPT).encode(), "application/json", "no-store")
         else:
@@ -162,33 +167,43 @@ READ_JS = """() => new Promise(resolve => {
     o.disconnect();
     const n = performance.getEntriesByType("navigation")[0];
     const st = JSON.parse(sessionStorage.getItem("uxlab") || "null");
+    const t = performance.getEntriesByType("resource").find(e => e.name.endsWith("/tracker.js"));
     resolve({load_ms: n.loadEventEnd, dcl_ms: n.domContentLoadedEventEnd,
              after_html_ms: n.loadEventEnd - n.responseEnd, cls,
+             tracker_after_load_ms: t ? t.responseEnd - n.loadEventEnd : null,
              bar: !!document.getElementById("uxlab-taskbar"), queued: st ? st.q.length : -1});
   }, 50);
 })"""
 
 
-def load_once(browser: Any, base: str, path: str, cached: bool, active: bool) -> dict[str, Any]:
-    """One measured load in a fresh context; a first view in the same context when cached."""
+def load_once(browser: Any, base: str, path: str, cached: bool, mode: str) -> dict[str, Any]:
+    """One measured load in a fresh context; a first view in the same context when cached.
+
+    ``later``: the first view carries the fragment (a study starts in this tab) and the
+    measured load is the same page again without it, in the same tab.
+    """
+    fragment = f"#uxlab={TOKEN}@{base}"
     context = browser.new_context(viewport={"width": 1350, "height": 940})
     try:
-        if cached:
+        page = context.new_page()
+        if cached and mode != "later":
             first = context.new_page()
             first.goto(base + path, wait_until="load")
             first.close()
-        page = context.new_page()
+        if mode == "later":
+            page.goto(base + path + fragment, wait_until="load")
+            page.evaluate(SETTLE_JS)
         cdp = context.new_cdp_session(page)
         cdp.send("Performance.enable")
-        url = base + path + (f"#uxlab={TOKEN}@{base}" if active else "")
-        page.goto(url, wait_until="load")
-        # Let the active snippet fetch its task, render the bar and send the page view (both arms wait).
-        time.sleep(0.4 if active else 0.05)
+        before = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        page.goto(base + path + (fragment if mode == "active" else ""), wait_until="load")
+        # Let an active snippet fetch its task, render the bar and send the page view (both arms wait).
+        time.sleep(0.05 if mode == "inert" else 0.4)
         page.evaluate(SETTLE_JS)
         raw = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
         out = page.evaluate(READ_JS)
-        out["script_ms"] = raw["ScriptDuration"] * 1000
-        out["task_ms"] = raw["TaskDuration"] * 1000
+        out["script_ms"] = (raw["ScriptDuration"] - before.get("ScriptDuration", 0)) * 1000
+        out["task_ms"] = (raw["TaskDuration"] - before.get("TaskDuration", 0)) * 1000
         return out
     finally:
         context.close()
@@ -211,7 +226,7 @@ def sign_test_ci(diffs: list[float], level: float = 0.95) -> tuple[float, float,
     return d[k - 1], d[n - k], 1 - 2 * float(binom.cdf(k - 1, n, 0.5))
 
 
-Condition = tuple[str, str, str, bool, bool]
+Condition = tuple[str, str, str, bool, str]
 
 
 def run(base: str, rounds: int, seed: int, conditions: list[Condition]) -> dict[str, Any]:
@@ -223,17 +238,17 @@ def run(base: str, rounds: int, seed: int, conditions: list[Condition]) -> dict[
     pairs: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {c[0]: [] for c in conditions}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-        for _name, a, b, cached, active in conditions:  # warm-up, not counted
-            load_once(browser, base, a, cached, active)
-            load_once(browser, base, b, cached, active)
+        for _name, a, b, cached, mode in conditions:  # warm-up, not counted
+            load_once(browser, base, a, cached, mode)
+            load_once(browser, base, b, cached, mode)
         started = time.monotonic()
         for i in range(rounds):
             order = list(conditions)
             rng.shuffle(order)
-            for name, a, b, cached, active in order:
+            for name, a, b, cached, mode in order:
                 arms = [("a", a), ("b", b)]
                 rng.shuffle(arms)
-                got = {arm: load_once(browser, base, path, cached, active) for arm, path in arms}
+                got = {arm: load_once(browser, base, path, cached, mode) for arm, path in arms}
                 pairs[name].append((got["a"], got["b"]))
             elapsed = time.monotonic() - started
             load = os.getloadavg()[0]
@@ -256,6 +271,11 @@ def summarize(pairs: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]]) -> 
         row["max_cls_plain"] = max(float(a["cls"]) for a, _ in got)
         row["bars"] = sum(1 for _, b in got if b["bar"])
         row["unsent"] = sum(1 for _, b in got if b["queued"] > 0)
+        arrived = [
+            float(b["tracker_after_load_ms"]) for _, b in got if b["tracker_after_load_ms"] is not None
+        ]
+        row["tracker_after_load_ms"] = statistics.median(arrived) if arrived else None
+        row["trackers"] = len(arrived)
         out[name] = row
     return out
 
@@ -264,11 +284,21 @@ def fmt(v: tuple[float, float, float, float]) -> str:
     return f"{v[0]:+.1f} ms [{v[1]:+.1f}, {v[2]:+.1f}]"
 
 
+def tracker_note(row: dict[str, Any]) -> str:
+    """When tracker.js arrived relative to the load event, and whether the task bar showed."""
+    if not row["trackers"]:
+        return "tracker.js not requested"
+    return (
+        f"tracker.js in {row['trackers']}/{row['n']} loads, median {row['tracker_after_load_ms']:+.1f} ms "
+        f"after loadEventEnd; task bar {row['bars']}/{row['n']}, unsent events {row['unsent']}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rounds", type=int, default=60, help="pairs per condition")
     parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--inert-only", action="store_true", help="skip the active conditions")
+    parser.add_argument("--inert-only", action="store_true", help="skip the active and later-page conditions")
     parser.add_argument("--cached-only", action="store_true", help="skip the uncached conditions")
     parser.add_argument("--record", action="store_true", help="write the line in bench/RESULTS.md")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
@@ -278,7 +308,9 @@ def main() -> None:
         return
     seed = args.seed if args.seed is not None else random.randrange(10**6)
     conditions = [
-        c for c in CONDITIONS if not (args.inert_only and c[4]) and not (args.cached_only and not c[3])
+        c
+        for c in CONDITIONS
+        if not (args.inert_only and c[4] != "inert") and not (args.cached_only and not c[3])
     ]
     load_before = os.getloadavg()
     child = subprocess.Popen([sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True)
@@ -296,13 +328,12 @@ def main() -> None:
     print(f"[{cover:.1%} sign-test CI]; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after")
     for name, row in s.items():
         print(
-            f"{name:16} load {fmt(row['load_ms'])}  DCL {fmt(row['dcl_ms'])}  "
+            f"{name:20} load {fmt(row['load_ms'])}  DCL {fmt(row['dcl_ms'])}  "
             f"script {fmt(row['script_ms'])}  "
             f"task {fmt(row['task_ms'])}  max CLS {row['max_cls']:.4f}"
-            + (f"  bar shown {row['bars']}/{row['n']}, unsent {row['unsent']}" if "active" in name else "")
         )
         plain = f"load {row['load_ms_plain']:.1f} ms, DCL {row['dcl_ms_plain']:.1f} ms"
-        print(f"{'':16} plain page medians: {plain}")
+        print(f"{'':20} plain page medians: {plain}; {tracker_note(row)}")
     inert = s["inert cached"]["load_ms"]
     aa = s["A/A cached"]["load_ms"]
     outcome = (
@@ -331,7 +362,8 @@ def main() -> None:
             "after_html_ms": "load after HTML",
             "script_ms": "script",
         }
-        return f"{name}: " + ", ".join(f"{labels[m]} {fmt(row[m])}" for m in metrics)
+        text = f"{name}: " + ", ".join(f"{labels[m]} {fmt(row[m])}" for m in metrics)
+        return text + (f" ({tracker_note(row)})" if row["trackers"] else "")
 
     names = [c[0] for c in conditions]
     figure = (
@@ -343,7 +375,7 @@ def main() -> None:
     )
     extra = (" --inert-only" if args.inert_only else "") + (" --cached-only" if args.cached_only else "")
     record(
-        "tracker snippet cost",
+        "tracker snippet cost (inline loader)",
         figure,
         f".venv/bin/python bench/bench_snippet_cost.py --rounds {args.rounds} --seed {seed}{extra} --record",
     )
