@@ -9,17 +9,17 @@ Design (paired, randomized, with an A/A control in the same run):
   snippet: the inline loader (``uxlab.snippet.render("/static/tracker.js")``, what the
   README tells sites to use) or, as the comparison, the old plain tag
   ``<script src="/static/tracker.js" defer>``; tracker.js is served like a static file
-  (cacheable). By default the host page runs no JavaScript of its own, the worst case: the
-  snippet is then its first script, and the page pays for starting JavaScript at all (on
-  this machine a few ms, ad hoc: an inline ``void 0`` alone added about 2 ms to load).
-  With ``--site-script`` every page (both arms) also runs a one-line script of its own, as
-  nearly every site does, and what is measured is what the snippet adds to such a page;
+  (cacheable). By default the host page runs no JavaScript of its own; with
+  ``--site-script`` every page (both arms) also runs a one-line script of its own, as
+  nearly every site does (to see whether the snippet's cost is that of running any
+  JavaScript at all: the 400-pair runs in bench/RESULTS.md say no, +3.0 ms without,
+  +4.4 ms with);
 - conditions: the snippet *inert* (no ``#uxlab=`` fragment, no study in the tab: how every
   normal visitor loads the page), *active* (``#uxlab=<token>@<origin>``: a task's first
   page; the stand-in API answers like the uxlab server) and *later page* (a study in
   progress in the tab, no fragment: the same tab first opened the page with the fragment,
-  then loads it again), each *cached* (a first view in the same context put tracker.js in
-  the HTTP cache, as on a site's second page view) and, for inert, also *uncached*; plus
+  then loads it again), each *cached* (a first view in the same context, which also fetched
+  tracker.js, put it in the HTTP cache, as on a site's second page view) and, for inert, also *uncached*; plus
   *A/A* pairs (the plain page in both arms) cached and uncached, so the noise of the
   pairing is measured in the same run;
 - every round runs one pair of every condition, conditions in random order, and the two
@@ -209,9 +209,15 @@ def load_once(browser: Any, base: str, path: str, cached: bool, mode: str) -> di
         if cached and mode != "later":
             first = context.new_page()
             first.goto(base + path, wait_until="load")
+            # The inert loader never requests tracker.js: fetch it here, so that "cached" means
+            # tracker.js is in the HTTP cache in every condition (both arms alike).
+            first.evaluate("fetch('/static/tracker.js').then(r => r.text())")
             first.close()
         if mode == "later":
             page.goto(base + path + fragment, wait_until="load")
+            # A participant reads before moving on: let the first page's tracker fetch its task,
+            # show the bar and send the page view, so that its work does not overlap the next load.
+            time.sleep(0.4)
             page.evaluate(SETTLE_JS)
         cdp = context.new_cdp_session(page)
         cdp.send("Performance.enable")
@@ -395,7 +401,7 @@ def main() -> None:
     host = (
         "host page running a one-line script of its own (as nearly every site does)"
         if args.site_script
-        else "host page without any JavaScript of its own (worst case: the snippet is its first script)"
+        else "host page without any JavaScript of its own"
     )
     figure = (
         f"{args.rounds} randomized ABAB pairs per condition, fresh context per load, desktop unthrottled, "
