@@ -78,9 +78,16 @@ class Reader:
             first.more = tuple(more)
             raise first
 
-    def fail(self, node: yaml.Node | None, field: str, message: str) -> NoReturn:
+    def error(self, node: yaml.Node | None, field: str, message: str) -> ScenarioError:
         line = node.start_mark.line + 1 if node is not None else None
-        raise ScenarioError(message, path=self.path, line=line, field=field or "(document)")
+        return ScenarioError(message, path=self.path, line=line, field=field or "(document)")
+
+    def note(self, node: yaml.Node | None, field: str, message: str) -> None:
+        """Record a problem and go on (the file is refused by ``raise_problems``)."""
+        self.problems.append(self.error(node, field, message))
+
+    def fail(self, node: yaml.Node | None, field: str, message: str) -> NoReturn:
+        raise self.error(node, field, message)
 
     def value(self, node: yaml.Node, field: str = "(value)") -> Any:
         """Build the plain Python value of a node (scalars, lists, mappings)."""

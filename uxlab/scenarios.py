@@ -214,7 +214,7 @@ def _tasks(r: Reader, node: yaml.Node, site: Site | None) -> tuple[TaskSpec, ...
     no_nodes: list[yaml.Node] = []
     task_nodes = r.attempt(lambda: r.sequence(node, "tasks", "tasks"), no_nodes)
     if not task_nodes and isinstance(node, yaml.SequenceNode):
-        r.attempt(lambda: r.fail(node, "tasks", "is empty (expected at least one task)"), None)
+        r.note(node, "tasks", "is empty (expected at least one task)")
     if site is None:
         return ()
     tasks: list[TaskSpec] = []
@@ -224,7 +224,7 @@ def _tasks(r: Reader, node: yaml.Node, site: Site | None) -> tuple[TaskSpec, ...
             continue
         if any(t.id == task.id for t in tasks):
             why = f"duplicate task id {task.id!r} (expected each id once)"
-            r.attempt(partial(r.fail, item, f"tasks[{i}].id", why), None)
+            r.note(item, f"tasks[{i}].id", why)
         tasks.append(task)
     return tuple(tasks)
 
