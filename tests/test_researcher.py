@@ -19,7 +19,7 @@ from uxlab import auth
 from uxlab.cli import cli
 from uxlab.db import database_url, get_session
 from uxlab.errors import TooManyRequests
-from uxlab.login_limits import LoginLimits, keys_for
+from uxlab.login_limits import LoginLimits, key_for
 from uxlab.models import Study
 
 EMAIL = "ana@example.org"
@@ -221,16 +221,25 @@ def test_failed_sign_ins_are_limited_per_email_from_one_client(tmp_path: Path) -
 
 def test_login_limit_window_slides_and_success_clears_it() -> None:
     limits = LoginLimits(max_failures=2, window_s=60)
-    keys = keys_for(" Ana@Example.org ", "10.0.0.1")
-    assert keys == ["ana@example.org from 10.0.0.1"]
-    limits.failed(keys, now=0)
-    limits.failed(keys, now=10)
+    key = key_for(" Ana@Example.org ", "10.0.0.1")
+    assert key == "ana@example.org from 10.0.0.1"
+    limits.failed(key, now=0)
+    limits.failed(key, now=10)
     with pytest.raises(TooManyRequests) as caught:
-        limits.check(keys, now=59.5)
+        limits.check(key, now=59.5)
     assert caught.value.retry_after_s == 1  # the failure at 0 leaves the window at 60
-    limits.check(keys, now=60.0)  # one failure left in the window: allowed again
-    limits.failed(keys, now=61)
+    limits.check(key, now=60.0)  # one failure left in the window: allowed again
+    limits.failed(key, now=61)
     with pytest.raises(TooManyRequests):
-        limits.check(keys, now=62)
-    limits.succeeded(keys[0])
-    limits.check(keys, now=62)  # a success clears the count
+        limits.check(key, now=62)
+    limits.succeeded(key)
+    limits.check(key, now=62)  # a success clears the count
+
+
+def test_login_limit_forgets_keys_whose_failures_left_the_window() -> None:
+    limits = LoginLimits(max_failures=2, window_s=60)
+    for i in range(100):  # guesses at many addresses
+        limits.failed(key_for(f"user{i}@example.org", "10.0.0.9"), now=i * 0.1)
+    assert len(limits) == 100
+    limits.failed(key_for("ana@example.org", "10.0.0.1"), now=70)  # all of them are older than 60 s
+    assert len(limits) == 1

@@ -23,7 +23,7 @@ from uxlab.errors import TooManyRequests
 
 
 class LoginLimits:
-    """Sliding-window counts of failed sign-ins, by key (email and client address)."""
+    """Sliding-window counts of failed sign-ins, by key (an email and a client address)."""
 
     def __init__(self, max_failures: int, window_s: float) -> None:
         self.max_failures, self.window_s = max_failures, window_s
@@ -31,35 +31,43 @@ class LoginLimits:
         self._lock = threading.Lock()
 
     def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
+        times = self._failures.get(key, deque())
         while times and times[0] <= now - self.window_s:
             times.popleft()
         return times
 
-    def check(self, keys: list[str], now: float | None = None) -> None:
-        """Raise TooManyRequests (with the seconds to wait) if any key is over the limit."""
+    def check(self, key: str, now: float | None = None) -> None:
+        """Raise TooManyRequests (with the seconds to wait) if ``key`` is over the limit."""
         now = time.monotonic() if now is None else now
         with self._lock:
-            for key in keys:
-                times = self._recent(key, now)
-                if len(times) >= self.max_failures:
-                    wait_s = math.ceil(times[0] + self.window_s - now)
-                    why = f"too many failed sign-ins; try again in {wait_s} s"
-                    raise TooManyRequests(why, retry_after_s=wait_s)
+            times = self._recent(key, now)
+            if len(times) >= self.max_failures:
+                wait_s = math.ceil(times[0] + self.window_s - now)
+                why = f"too many failed sign-ins; try again in {wait_s} s"
+                raise TooManyRequests(why, retry_after_s=wait_s)
 
-    def failed(self, keys: list[str], now: float | None = None) -> None:
+    def failed(self, key: str, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
         with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
+            # Drop keys whose failures have all left the window, so that guesses at many
+            # addresses do not grow this table without bound.
+            for stale in [k for k, t in self._failures.items() if t[-1] <= now - self.window_s]:
+                del self._failures[stale]
+            self._failures[key] = self._recent(key, now)
+            self._failures[key].append(now)
 
-    def succeeded(self, email_key: str) -> None:
+    def succeeded(self, key: str) -> None:
         with self._lock:
-            self._failures.pop(email_key, None)
+            self._failures.pop(key, None)
+
+    def __len__(self) -> int:
+        """How many keys have failures on record."""
+        return len(self._failures)
 
 
-def keys_for(email: str, client: str | None) -> list[str]:
-    return [f"{email.strip().lower()} from {client or '?'}"]
+def key_for(email: str, client: str | None) -> str:
+    """The key of a sign-in: the email as typed but for case and spaces, and the client address."""
+    return f"{email.strip().lower()} from {client or '?'}"
 
 
 def limits() -> LoginLimits:

@@ -36,14 +36,14 @@ def login() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("researcher/login.html", next=target, email="", failed=False)
     email = request.form.get("email", "")
-    keys = login_limits.keys_for(email, request.remote_addr)
-    login_limits.limits().check(keys)
+    key = login_limits.key_for(email, request.remote_addr)
+    login_limits.limits().check(key)
     user = auth.authenticate(get_session(), email, request.form.get("password", ""))
     if user is None:
-        login_limits.limits().failed(keys)
+        login_limits.limits().failed(key)
         page = render_template("researcher/login.html", next=target, email=email, failed=True)
         return page, 401
-    login_limits.limits().succeeded(keys[0])
+    login_limits.limits().succeeded(key)
     auth.login(user)
     return redirect(target)
 
