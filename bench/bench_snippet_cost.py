@@ -40,6 +40,11 @@ exceeded when its lower bound is 5 ms or more; otherwise not shown (more rounds 
 
     .venv/bin/python bench/bench_snippet_cost.py [--rounds 60] [--seed N] [--record]
     .venv/bin/python bench/bench_snippet_cost.py --inert-only --cached-only --rounds 400 [--site-script]
+    .venv/bin/python bench/bench_snippet_cost.py --inert-only --cached-only --no-old-tag --rounds 600
+    .venv/bin/python bench/bench_snippet_cost.py --inert-only --cached-only --variants --rounds 300
+
+``--variants`` adds other snippets (an empty script, one statement, the loader without its
+listeners, the loader at the end of ``<body>``) to see which part of the loader costs what.
 """
 
 from __future__ import annotations
@@ -82,16 +87,33 @@ HOST = (
 SITE_SCRIPT = "<script>document.documentElement.className += ' js'</script>"
 
 
+# --variants: other snippets in <head>, to find which part of the loader costs what.
+VARIANTS = {
+    "empty inline script": "<script></script>",
+    "one-statement script": "<script>window.uxlab_q=null</script>",
+    "loader without listeners": (
+        "<script>(function(w){if(/[#&]uxlab=/.test(location.hash))w.x=1})(window)</script>"
+    ),
+}
+
+
 def pages(site_script: bool) -> dict[str, bytes]:
-    """The host page without a snippet, with the inline loader, and with the old tag."""
+    """The host page without a snippet, with the inline loader, with the old tag, and the variants."""
     own = SITE_SCRIPT if site_script else ""
-    return {
+    out = {
         "/host": HOST.replace("{snippet}", own).encode(),
         "/host-snippet": HOST.replace("{snippet}", str(render("/static/tracker.js")) + own).encode(),
         "/host-tag": HOST.replace(
             "{snippet}", '<script src="/static/tracker.js" defer></script>' + own
         ).encode(),
+        # the loader at the end of <body> instead of in <head>
+        "/host-snippet-end": HOST.replace("{snippet}", own)
+        .replace("</body>", str(render("/static/tracker.js")) + "</body>")
+        .encode(),
     }
+    for i, snippet in enumerate(VARIANTS.values()):
+        out[f"/host-v{i}"] = HOST.replace("{snippet}", snippet + own).encode()
+    return out
 
 
 PAGES = pages(site_script=False)
@@ -131,6 +153,9 @@ CONDITIONS = [
     ("inert uncached", "/host", "/host-snippet", False, "inert"),
     ("active cached", "/host", "/host-snippet", True, "active"),
     ("later page", "/host", "/host-snippet", True, "later"),
+]
+VARIANT_CONDITIONS = [(name, "/host", f"/host-v{i}", True, "inert") for i, name in enumerate(VARIANTS)] + [
+    ("loader at end of body", "/host", "/host-snippet-end", True, "inert")
 ]
 METRICS = ("load_ms", "dcl_ms", "after_html_ms", "script_ms", "task_ms")
 
@@ -331,6 +356,12 @@ def main() -> None:
         action="store_true",
         help="host page runs a one-line script of its own",
     )
+    parser.add_argument(
+        "--variants",
+        action="store_true",
+        help="also measure other snippets (an empty script, one statement, the loader at the end of body)",
+    )
+    parser.add_argument("--no-old-tag", action="store_true", help="skip the old tag (implied by --variants)")
     parser.add_argument("--record", action="store_true", help="write the line in bench/RESULTS.md")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -340,8 +371,11 @@ def main() -> None:
     seed = args.seed if args.seed is not None else random.randrange(10**6)
     conditions = [
         c
-        for c in CONDITIONS
-        if not (args.inert_only and c[4] != "inert") and not (args.cached_only and not c[3])
+        for c in CONDITIONS + (VARIANT_CONDITIONS if args.variants else [])
+        # the old tag is measured by the runs before; leaving it out saves a third of the time
+        if not ((args.variants or args.no_old_tag) and c[2] == "/host-tag")
+        and not (args.inert_only and c[4] != "inert")
+        and not (args.cached_only and not c[3])
     ]
     load_before = os.getloadavg()
     serve_args = ["--serve"] + (["--site-script"] if args.site_script else [])
@@ -415,9 +449,13 @@ def main() -> None:
         (" --inert-only" if args.inert_only else "")
         + (" --cached-only" if args.cached_only else "")
         + (" --site-script" if args.site_script else "")
+        + (" --variants" if args.variants else "")
+        + (" --no-old-tag" if args.no_old_tag else "")
     )
+    host_note = ", host page with a script" if args.site_script else ""
+    benchmark = "tracker snippet cost (inline loader" + host_note
     record(
-        "tracker snippet cost (inline loader" + (", host page with a script)" if args.site_script else ")"),
+        benchmark + (", variants)" if args.variants else ", no old tag)" if args.no_old_tag else ")"),
         figure,
         f".venv/bin/python bench/bench_snippet_cost.py --rounds {args.rounds} --seed {seed}{extra} --record",
     )
