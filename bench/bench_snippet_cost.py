@@ -12,8 +12,8 @@ Design (paired, randomized, with an A/A control in the same run):
   (cacheable). By default the host page runs no JavaScript of its own; with
   ``--site-script`` every page (both arms) also runs a one-line script of its own, as
   nearly every site does (to see whether the snippet's cost is that of running any
-  JavaScript at all: the 400-pair runs in bench/RESULTS.md say no, +3.0 ms without,
-  +4.4 ms with);
+  JavaScript at all: the 600-pair runs in bench/RESULTS.md say no, +1.7 ms without,
+  +1.9 ms with);
 - conditions: the snippet *inert* (no ``#uxlab=`` fragment, no study in the tab: how every
   normal visitor loads the page), *active* (``#uxlab=<token>@<origin>``: a task's first
   page; the stand-in API answers like the uxlab server) and *later page* (a study in
