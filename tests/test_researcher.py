@@ -243,3 +243,32 @@ def test_login_limit_forgets_keys_whose_failures_left_the_window() -> None:
     assert len(limits) == 100
     limits.failed(key_for("ana@example.org", "10.0.0.1"), now=70)  # all of them are older than 60 s
     assert len(limits) == 1
+
+
+def test_behind_trusted_proxies_the_limit_keys_on_the_forwarded_client(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, LOGIN_MAX_FAILURES=2, TRUSTED_PROXIES=1)
+    (tmp_path / "direct").mkdir()
+    direct = make_test_app(tmp_path / "direct", LOGIN_MAX_FAILURES=2)
+    for each in (app, direct):
+        with each.app_context():
+            auth.create_user(get_session(), EMAIL, PASSWORD)
+
+    def sign_in(target: Flask, password: str, forwarded_for: str) -> Any:
+        return target.test_client().post(
+            "/login",
+            data={"email": EMAIL, "password": password},
+            headers={"X-Forwarded-For": forwarded_for},
+            environ_base={"REMOTE_ADDR": "10.9.9.9"},  # the proxy
+        )
+
+    for _ in range(2):
+        assert sign_in(app, "wrong password!", "203.0.113.5").status_code == 401
+    assert sign_in(app, PASSWORD, "203.0.113.5").status_code == 429
+    # Another client behind the same proxy is not locked out by the first one's guesses.
+    assert sign_in(app, PASSWORD, "198.51.100.7").status_code == 302
+    # Without TRUSTED_PROXIES the header is ignored (a client could forge it): one key, the proxy.
+    for client in ("203.0.113.5", "198.51.100.7"):
+        assert sign_in(direct, "wrong password!", client).status_code == 401
+    assert sign_in(direct, PASSWORD, "192.0.2.1").status_code == 429
+    for each in (app, direct):
+        each.extensions["uxlab.engine"].dispose()

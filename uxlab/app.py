@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from uxlab import config, db, snippet
 from uxlab.web import errors, security
@@ -25,6 +26,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies > 0:
+        # Behind a proxy the peer is the proxy: take the client's address (the sign-in
+        # limit's key) and the scheme and host from the headers of this many proxies.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
     db.init_app(app)
     errors.init_app(app)

@@ -45,6 +45,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Failed sign-ins of one email from one client address within the window (429 above).",
     ),
     Setting("LOGIN_WINDOW_S", 900.0, "Window for counting failed sign-ins, in seconds."),
+    Setting(
+        "TRUSTED_PROXIES",
+        0,
+        "Reverse proxies in front of uxlab whose X-Forwarded-For/-Proto/-Host to trust (0: none).",
+    ),
     Setting("DEFAULT_LANGUAGE", "en", "Participant page language when neither study nor browser says."),
 )
 
