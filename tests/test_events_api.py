@@ -263,6 +263,14 @@ def test_cross_origin_only_from_the_study_origins(any_app: Flask) -> None:
         too_large = shop.post(token, huge, origin)  # unreadable token: any open study's origin may see why
         assert too_large.status_code == 413
         assert ("Access-Control-Allow-Origin" in too_large.headers) is allowed
+        # A stale token (not known here): the site may read the 404 and stop, not retry forever.
+        stale = shop.client.get("/api/v1/attempts/no-such-token", headers={"Origin": origin})
+        assert stale.status_code == 404
+        assert ("Access-Control-Allow-Origin" in stale.headers) is allowed
+        view = [ev("pageview", 100, url="https://help.example.com/")]
+        stale_post = shop.post("no-such-token", view, origin)
+        assert stale_post.status_code == 404
+        assert ("Access-Control-Allow-Origin" in stale_post.headers) is allowed
         pre = shop.client.options(
             "/api/v1/events", headers={"Origin": origin, "Access-Control-Request-Method": "POST"}
         )

@@ -4,7 +4,9 @@ CORS: ``Access-Control-Allow-Origin`` is set only for the origins the attempt's 
 (site base URL's origin, ``site.origins``) and this server's own; a POST from another
 origin is refused with 403. The snippet posts ``text/plain`` JSON (a CORS "simple"
 request, also what ``navigator.sendBeacon`` sends), so browsers need no preflight; a
-preflight is still answered for any origin an open study names.
+preflight is still answered for any origin an open study names. Errors whose token is
+unknown or unreadable (400, 404, 413) are readable by any origin an open study names, so
+that the snippet can act on them instead of retrying.
 """
 
 from __future__ import annotations
@@ -80,16 +82,17 @@ def _remember_cors(db: Session, token: str) -> None:
     try:
         g.api_origins = recording.allowed_origins(recording.find_context(db, token), _server_origins())
     except UxlabError:
-        g.api_origins = ()
+        g.api_origins = None  # unknown token: after_request treats it as unreadable
 
 
 @bp.after_request
 def _cors(response: Response) -> Response:
     origin = request.headers.get("Origin")
     allowed = g.get("api_origins")
-    if allowed is None and origin and response.status_code in (400, 413):
-        # The body (and its token) could not be read: let any open study's site read why,
-        # so that the snippet can drop or split the batch instead of retrying it forever.
+    if allowed is None and origin and response.status_code in (400, 404, 413):
+        # The body (and its token) could not be read, or the token is unknown (a stale one
+        # left in a tab): let any open study's site read why, so that the snippet can drop or
+        # split the batch, or stop, instead of retrying it forever.
         allowed = _open_study_origins(get_session())
     if origin and origin.rstrip("/").lower() in (allowed or ()):
         response.headers["Access-Control-Allow-Origin"] = origin
