@@ -16,12 +16,13 @@ from sqlalchemy import case, func, null
 from sqlalchemy import select as sql_select
 from sqlmodel import Session, col
 
+from uxlab.answer_scales import SCALES
 from uxlab.models import ParticipantSession, Response, StudyVersion
 from uxlab.summary_scan import inline, int_list, parse_ints
 from uxlab.summary_sql import where_sessions
 from uxlab.summary_types import Filters
 
-QUESTIONNAIRE_ITEMS = {"sus": 10, "umux_lite": 2, "nps": 1, "csat": 1, "ces": 1}
+QUESTIONNAIRE_ITEMS = {name: scale.items for name, scale in SCALES.items()}
 NAMES = tuple(QUESTIONNAIRE_ITEMS)
 VALUE_BITS, ITEM_BITS, CODE_BITS = 4, 4, 3  # answers 0..10 at most (answer_scales checks them when saved)
 VALUE_SLOTS, ITEM_SLOTS, CODE_SLOTS = 1 << VALUE_BITS, 1 << ITEM_BITS, 1 << CODE_BITS  # items 1..10
