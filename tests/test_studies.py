@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -61,6 +63,33 @@ def test_unchanged_file_changes_nothing(any_app: Flask, tmp_path: Path) -> None:
         again, created = studies.load_scenario_file(session, copy)
         assert not created and again.id == first.id
         assert (_count(session, StudyVersion), _count(session, Task)) == (1, 4)
+
+
+def test_unchanged_file_stored_by_an_older_uxlab_changes_nothing(any_app: Flask, tmp_path: Path) -> None:
+    """Versions stored with empty optional fields written out (before 2026-11-26) still match their file."""
+    copy = tmp_path / "helpdesk.yaml"
+    text = DEMO.read_text(encoding="utf-8")
+    copy.write_text(text.replace("    touchpoint: Support ticket\n", ""), encoding="utf-8")
+    with _session(any_app) as session:
+        first, _ = studies.load_scenario_file(session, copy)
+        tasks = first.scenario["tasks"]
+        assert any("touchpoint" not in t for t in tasks)  # left out, not written as ""
+        # What an older uxlab stored: every optional field, empty ones as "" or None.
+        older_tasks = [{"touchpoint": "", "target_time_s": None, **t} for t in tasks]
+        older = {**first.scenario, "tasks": older_tasks, "variant_of": None}
+        first.scenario = older
+        first.content_hash = hashlib.sha256(json.dumps(older, sort_keys=True).encode()).hexdigest()
+        session.add(first)
+        session.commit()
+        again, created = studies.load_scenario_file(session, copy)
+        assert not created and again.id == first.id
+        # A stored version that today's rules refuse counts as different: a new version, no crash.
+        first.scenario = {**older, "tasks": []}
+        session.add(first)
+        session.commit()
+        newer, created = studies.load_scenario_file(session, copy)
+        assert created and newer.number == 2
+        assert (_count(session, StudyVersion), _count(session, Task)) == (2, 8)
 
 
 def test_edited_file_is_a_new_version_and_results_keep_theirs(any_app: Flask, tmp_path: Path) -> None:

@@ -320,13 +320,15 @@ class Scenario:
         }
         if self.probe is not None:
             out["probe"] = self.probe.to_dict()
-        if self.variant_of is not None:  # only when set: older versions keep their content hash
+        if self.variant_of is not None:
             out["variant_of"] = self.variant_of
-        return out
+        # Optional fields left out are not written (from_dict reads them back as left out).
+        result: dict[str, Any] = _without_empty(out)
+        return result
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], path: str = "<stored scenario>") -> Scenario:
-        """Validate ``data`` (as ``to_dict`` makes it) back into a Scenario."""
+        """Validate ``data`` (as ``to_dict`` makes it, or made it before) back into a Scenario."""
         from uxlab.scenarios import from_data
 
         return from_data(_without_empty(data), path)
@@ -338,7 +340,7 @@ class Scenario:
 
 
 def _without_empty(value: Any) -> Any:
-    """Drop keys whose value is empty or None: ``to_dict`` writes optional fields that way."""
+    """Drop keys whose value is empty or None: optional fields left out (older stored versions wrote them)."""
     if isinstance(value, dict):
         return {k: _without_empty(v) for k, v in value.items() if v not in ("", None)}
     if isinstance(value, list):

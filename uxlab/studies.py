@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from uxlab import scenarios
-from uxlab.errors import Conflict, NotFound
+from uxlab.errors import Conflict, NotFound, ScenarioError
 from uxlab.models import ParticipantSession, Study, StudyVersion, Task
 from uxlab.scenario_schema import Scenario
 
@@ -29,6 +29,18 @@ class StudyListing:
     version: StudyVersion
     participants: int
     finished: int
+
+
+def _same_content(version: StudyVersion, scenario: Scenario) -> bool:
+    """Whether a stored version holds this scenario, however an older uxlab serialized it.
+
+    The hash alone would give an unchanged file a new version whenever the stored form
+    changes (as when empty optional fields stopped being written).
+    """
+    try:
+        return Scenario.from_dict(version.scenario) == scenario
+    except ScenarioError:  # stored under rules that have changed since: treat as different
+        return False
 
 
 def load_scenario_file(session: Session, path: str | Path) -> tuple[StudyVersion, bool]:
@@ -47,7 +59,7 @@ def store_scenario(session: Session, scenario: Scenario, source_path: str = "") 
         number = 1
     else:
         latest = current_version(session, study)
-        if latest.content_hash == digest:
+        if latest.content_hash == digest or _same_content(latest, scenario):
             return latest, False
         number = latest.number + 1
         study.title = scenario.title
