@@ -104,14 +104,20 @@ def test_later_page_gets_the_tracker_after_load(study: Participant, live_server:
     assert study.attempt(token).path == ["/", "/support"]
 
 
-def test_click_before_the_tracker_ran_is_recorded_with_its_time(
-    study: Participant, live_server: Any, page: Any
-) -> None:
+def _on_support_with_tracker_held(study: Participant, live_server: Any, page: Any) -> tuple[str, Held]:
+    """Start a task, then follow a link to /support while that page's tracker.js is held back."""
     token = study.start("find-helpdesk")
     open_task(page, live_server, token)
     held = Held(page)
     follow(page, "nav a[href$='/support']")  # load does not wait for the held tracker.js
     held.wait(page)
+    return token, held
+
+
+def test_click_before_the_tracker_ran_is_recorded_with_its_time(
+    study: Participant, live_server: Any, page: Any
+) -> None:
+    token, held = _on_support_with_tracker_held(study, live_server, page)
     page.locator("h1").click()
     clicked_at = page.evaluate("performance.timeOrigin + performance.now()")
     page.wait_for_timeout(300)
@@ -137,11 +143,7 @@ def test_click_before_the_tracker_ran_is_recorded_with_its_time(
 def test_page_left_before_the_tracker_ran_keeps_its_page_view_and_click(
     study: Participant, live_server: Any, page: Any
 ) -> None:
-    token = study.start("find-helpdesk")
-    open_task(page, live_server, token)
-    held = Held(page)
-    follow(page, "nav a[href$='/support']")
-    held.wait(page)
+    token, _held = _on_support_with_tracker_held(study, live_server, page)
     follow(page, "#customer-portal-link")  # leaves /support while its tracker.js is held back
     page.locator("#uxlab-prompt").wait_for()
     wait_acknowledged(page)
