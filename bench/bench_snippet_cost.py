@@ -87,13 +87,16 @@ HOST = (
 SITE_SCRIPT = "<script>document.documentElement.className += ' js'</script>"
 
 
-# --variants: other snippets in <head>, to find which part of the loader costs what.
+# --variants: other snippets (in <head>, or at the end of <body>), to find which part of
+# the loader costs what.
 VARIANTS = {
-    "empty inline script": "<script></script>",
-    "one-statement script": "<script>window.uxlab_q=null</script>",
+    "empty inline script": ("head", "<script></script>"),
+    "one-statement script": ("head", "<script>window.uxlab_q=null</script>"),
     "loader without listeners": (
-        "<script>(function(w){if(/[#&]uxlab=/.test(location.hash))w.x=1})(window)</script>"
+        "head",
+        "<script>(function(w){if(/[#&]uxlab=/.test(location.hash))w.x=1})(window)</script>",
     ),
+    "loader at end of body": ("body", str(render("/static/tracker.js"))),
 }
 
 
@@ -106,13 +109,11 @@ def pages(site_script: bool) -> dict[str, bytes]:
         "/host-tag": HOST.replace(
             "{snippet}", '<script src="/static/tracker.js" defer></script>' + own
         ).encode(),
-        # the loader at the end of <body> instead of in <head>
-        "/host-snippet-end": HOST.replace("{snippet}", own)
-        .replace("</body>", str(render("/static/tracker.js")) + "</body>")
-        .encode(),
     }
-    for i, snippet in enumerate(VARIANTS.values()):
-        out[f"/host-v{i}"] = HOST.replace("{snippet}", snippet + own).encode()
+    for i, (where, snippet) in enumerate(VARIANTS.values()):
+        head, body_end = (snippet, "") if where == "head" else ("", snippet)
+        page = HOST.replace("{snippet}", head + own).replace("</body>", body_end + "</body>")
+        out[f"/host-v{i}"] = page.encode()
     return out
 
 
@@ -154,9 +155,7 @@ CONDITIONS = [
     ("active cached", "/host", "/host-snippet", True, "active"),
     ("later page", "/host", "/host-snippet", True, "later"),
 ]
-VARIANT_CONDITIONS = [(name, "/host", f"/host-v{i}", True, "inert") for i, name in enumerate(VARIANTS)] + [
-    ("loader at end of body", "/host", "/host-snippet-end", True, "inert")
-]
+VARIANT_CONDITIONS = [(name, "/host", f"/host-v{i}", True, "inert") for i, name in enumerate(VARIANTS)]
 METRICS = ("load_ms", "dcl_ms", "after_html_ms", "script_ms", "task_ms")
 
 
@@ -359,7 +358,7 @@ def main() -> None:
     parser.add_argument(
         "--variants",
         action="store_true",
-        help="also measure other snippets (an empty script, one statement, the loader at the end of body)",
+        help="also measure the snippets in VARIANTS (an empty script, one statement, parts of the loader)",
     )
     parser.add_argument("--no-old-tag", action="store_true", help="skip the old tag (implied by --variants)")
     parser.add_argument("--record", action="store_true", help="write the line in bench/RESULTS.md")

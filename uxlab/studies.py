@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -157,9 +157,11 @@ def variants_of(session: Session, slug: str) -> list[str]:
     A test is every study connected through ``variant_of`` links (either way), so variants
     that all name one base study, or a name no study has, belong together.
     """
-    # Only linked studies can be in a test (a base study is named by its variants' links),
-    # so a site with many unlinked studies reads none of them here.
-    links = session.exec(select(Study.slug, Study.variant_of).where(col(Study.variant_of).is_not(None))).all()
+    # Only studies that link or are linked to can be in a test, so a site with many
+    # unlinked studies reads none of them here.
+    named = select(Study.variant_of).where(col(Study.variant_of).is_not(None))
+    linked = or_(col(Study.variant_of).is_not(None), col(Study.slug).in_(named))
+    links = session.exec(select(Study.slug, Study.variant_of).where(linked)).all()
     parent = {study: study for study, _ in links}
 
     def root(name: str) -> str:
@@ -170,14 +172,8 @@ def variants_of(session: Session, slug: str) -> list[str]:
     for study, base in links:
         if base:
             parent[root(study)] = root(base)
-    if slug not in parent:  # neither linked nor named by a link: in no test
-        return []
     group = root(slug)
-    bases = {base for _, base in links if base}
-    members = {study for study, _ in links} | set(
-        session.exec(select(Study.slug).where(col(Study.slug).in_(bases))).all()
-    )
-    return sorted(study for study in members if study != slug and root(study) == group)
+    return sorted(study for study, _ in links if study != slug and root(study) == group)
 
 
 def set_open(session: Session, slug: str, is_open: bool) -> Study:
