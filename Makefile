@@ -26,13 +26,16 @@ lint: setup
 	$(VENV)/bin/ruff check uxlab tests bench
 	$(VENV)/bin/ruff format --check uxlab tests bench
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: setup
 	$(VENV)/bin/ruff check --fix uxlab tests bench
 	$(VENV)/bin/ruff format uxlab tests bench
 
+# A new revision for what uxlab/models.py changed: make migrations MESSAGE="add audit table"
 migrations: setup
-	$(PY) -m uxlab.migrations.regenerate
+	@test -n "$(MESSAGE)" || { echo 'usage: make migrations MESSAGE="what the revision does"'; exit 2; }
+	$(PY) -m uxlab.migrations.revision "$(MESSAGE)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

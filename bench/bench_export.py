@@ -22,9 +22,10 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from uxlab import db, export, studies
+from uxlab import db, studies
 from uxlab.app import create_app
 from uxlab.models import Attempt, ParticipantSession, Response, Task, utcnow
+from uxlab.reports import export
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,7 +58,7 @@ def seed(session: Session, sessions: int) -> None:
                     started_at=began,
                     ended_at=began + timedelta(seconds=30 + i),
                     outcome="success",
-                    time_on_task_s=30.0 + i,
+                    time_on_task_ms=(30 + i) * 1000,
                     path=["/", "/support", "/support/portal", "/support/helpdesk"],
                     click_count=3,
                     seq=6,

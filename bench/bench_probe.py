@@ -1,159 +1,230 @@
-"""uxlab probes vs Lighthouse 13 over the same five local pages, same Chromium, desktop, no throttling.
+"""uxlab probes vs Lighthouse 13 over the same five local pages, same Chromium, same run.
 
-Prints wall time per page load for each tool (equal run counts) and the agreement of median
-FCP, LCP, TTFB (within 20% or 50 ms, whichever is larger) and CLS (within 0.02), then
-records the figures as a line in bench/RESULTS.md.
+Per profile (``desktop`` against Lighthouse's desktop preset with provided throttling;
+``lighthouse-mobile`` against Lighthouse's mobile defaults with ``--throttling-method=devtools``):
+one ``uxlab probe`` process timed whole (start-up, warm-up load and all runs) and the
+Lighthouse 13 CLI the same number of times per page. Prints wall time per page load for
+each, the agreement of the per-page medians (TTFB, FCP, LCP within 20% or 50 ms; CLS within
+0.02; Speed Index within 10% or 100 ms; performance score within 0.02), with the load
+averages, and records a line per profile in bench/RESULTS.md.
 
-Set-up once (the folder is gitignored):
-    mkdir -p bench/lighthouse && cd bench/lighthouse && npm install lighthouse@13
+``--sweep N`` (repeatable) instead times uxlab alone at ``--parallel N`` for each N in turn
+(how the default was chosen). ``--startup`` instead times the start-up alone, for this
+checkout and (with ``--baseline DIR``) another one: ``uxlab probe --help``, and a process
+that imports everything the probe command runs before it launches Chromium and builds its
+plan (the browser launch and the page loads are not part of it). Needs no Lighthouse.
+
+Set-up once: see bench/lighthouse_cli.py (``LIGHTHOUSE_DIR`` or bench/lighthouse).
 Run:
-    .venv/bin/python bench/bench_probe.py [--runs 3]
+    .venv/bin/python bench/bench_probe.py [--runs 3] [--profile desktop --profile lighthouse-mobile]
+    .venv/bin/python bench/bench_probe.py --sweep 1 --sweep 2 --sweep 4 [--profile desktop]
+    .venv/bin/python bench/bench_probe.py --startup [--baseline /path/to/other/checkout]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "probe"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import lighthouse_cli  # noqa: E402
 from results_md import record  # noqa: E402
 from sites import serve_test_site  # noqa: E402
 
-from uxlab.config import chromium_path  # noqa: E402
-from uxlab.metrics import pagespeed  # noqa: E402
-from uxlab.probe.browser import CHROMIUM_ARGS, open_browser  # noqa: E402
-from uxlab.probe.runner import PageTarget, Plan, execute  # noqa: E402
-from uxlab.scenarios import BUILTIN_PROFILES  # noqa: E402
+from uxlab.probe.cli import PARALLEL  # noqa: E402
 
 PAGES = ["/fast", "/slow-image", "/shift", "/busy", "/heavy"]
-LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
-METRICS = {"fcp_ms": "firstContentfulPaint", "lcp_ms": "largestContentfulPaint", "ttfb_ms": "timeToFirstByte"}
+MEDIANS = ("ttfb_ms", "fcp_ms", "lcp_ms", "cls", "si_ms")
 
 
-def run_uxlab(base: str, runs: int) -> tuple[float, dict[str, dict[str, float]]]:
-    """Return (seconds per page load including browser start, median metrics per page)."""
-    plan = Plan(
-        pages=tuple(PageTarget(p, base + p) for p in PAGES),
-        profiles=(BUILTIN_PROFILES["desktop"],),
-        runs=runs,
-    )
-
-    async def go() -> dict[str, Any]:
-        async with open_browser() as browser:
-            return await execute(browser, plan)
-
-    started = time.perf_counter()
-    report = asyncio.run(go())
-    per_load = (time.perf_counter() - started) / (len(PAGES) * runs)
-    medians = {
-        page["path"]: {m: statistics.median(r["metrics"][m] for r in page["runs"]) for m in (*METRICS, "cls")}
-        for page in report["pages"]
-    }
+def run_uxlab(
+    base: str, runs: int, profile: str, parallel: int | None = None
+) -> tuple[float, dict[str, dict[str, float]]]:
+    """Run one ``uxlab probe`` process over the pages; return (seconds per page load, medians per page)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        cmd = [sys.executable, "-m", "uxlab.cli", "probe", "--runs", str(runs), "--profile", profile]
+        cmd += ["--parallel", str(parallel)] if parallel else []
+        cmd += [arg for page in PAGES for arg in ("--url", base + page)]
+        cmd += ["--no-tasks", "--json", str(out)]
+        started = time.perf_counter()
+        subprocess.run(cmd, check=False, capture_output=True, cwd=ROOT, timeout=900)
+        per_load = (time.perf_counter() - started) / (len(PAGES) * runs)
+        report = json.loads(out.read_text(encoding="utf-8"))
+    medians = {}
+    for page in report["pages"]:
+        path = "/" + page["url"].split("/", 3)[3]
+        row = {m: statistics.median(float(r["metrics"][m] or 0) for r in page["runs"]) for m in MEDIANS}
+        row["score"] = statistics.median(float(r["score"] or 0) for r in page["runs"])
+        medians[path] = row
     return per_load, medians
 
 
-# (Lighthouse's performance score, uxlab's performance_score of Lighthouse's own metric values)
-scores: list[tuple[float, float]] = []
-AUDITS = {
-    "fcp_ms": "first-contentful-paint",
-    "lcp_ms": "largest-contentful-paint",
-    "tbt_ms": "total-blocking-time",
-    "cls": "cumulative-layout-shift",
-    "si_ms": "speed-index",
-}
+# What ``uxlab probe --url URL`` does before it launches Chromium: the CLI, the probe
+# command's imports, and the plan.
+BEFORE_LAUNCH = """
+from uxlab.cli import cli
+import click
+command = cli.get_command(click.Context(cli), "probe")
+from uxlab.probe import browser, loop, report, runner
+from uxlab.probe.cli import _plan
+_plan(None, ("http://127.0.0.1:1/",), "", 1, ("desktop",))
+"""
 
 
-def score_pair(lhr: dict[str, Any]) -> tuple[float, float]:
-    """Return Lighthouse's category score and uxlab's score of the same metric values."""
-    values = {m: float(lhr["audits"][a]["numericValue"]) for m, a in AUDITS.items()}
-    ours = pagespeed.performance_score(values, "desktop").score
-    return float(lhr["categories"]["performance"]["score"]), ours
+def _median_s(cmd: list[str], env: dict[str, str], repeats: int) -> tuple[float, float]:
+    """Median wall and CPU (user + system) seconds of ``cmd``; CPU time depends less on machine load."""
+    walls, cpus = [], []
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run(cmd, env=env, check=True, capture_output=True, cwd=tempfile.gettempdir())
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def run_lighthouse(base: str, runs: int) -> tuple[float, dict[str, dict[str, float]]]:
+def startup(checkout: Path, repeats: int) -> str:
+    """``uxlab probe --help`` and the work before the browser launch: median wall (CPU) seconds."""
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    help_s = _median_s([sys.executable, "-m", "uxlab.cli", "probe", "--help"], env, repeats)
+    before_s = _median_s([sys.executable, "-c", BEFORE_LAUNCH], env, repeats)
+    return (
+        f"`uxlab probe --help` {help_s[0]:.2f} s ({help_s[1]:.2f} s CPU), "
+        f"before the browser launch {before_s[0]:.2f} s ({before_s[1]:.2f} s CPU)"
+    )
+
+
+def main_startup(baseline: Path | None, repeats: int) -> None:
+    load_before = os.getloadavg()[0]
+    figure = startup(ROOT, repeats)
+    if baseline is not None:
+        figure += f"; baseline {baseline.name}: {startup(baseline, repeats)}"
+    figure += f"; median of {repeats} processes each; load average {load_before:.1f} before, "
+    figure += f"{os.getloadavg()[0]:.1f} after, 2 shared cores; target < 0.5 s"
+    print(figure)
+    command = ".venv/bin/python bench/bench_probe.py --startup"
+    record("probe start-up", figure, command + (f" --baseline {baseline}" if baseline else ""))
+
+
+def main_sweep(profile: str, runs: int, values: list[int]) -> None:
+    """uxlab alone at each ``--parallel`` value, in turn: seconds per load and the medians' spread."""
+    parts = []
+    with serve_test_site() as base:
+        for parallel in values:
+            load_before = os.getloadavg()[0]
+            per_load, medians = run_uxlab(base, runs, profile, parallel)
+            fcp = [round(medians[p]["fcp_ms"]) for p in PAGES]
+            lcp = [round(medians[p]["lcp_ms"]) for p in PAGES]
+            part = f"--parallel {parallel}: {per_load:.2f} s/load, median FCP {fcp} LCP {lcp} ms"
+            parts.append(part + f" (load average {load_before:.1f})")
+            print(parts[-1])
+    figure = f"{len(PAGES)} pages x {runs} runs, `{profile}`, uxlab alone: " + "; ".join(parts)
+    figure += f"; pages {', '.join(PAGES)}; 2 shared cores"
+    values_arg = " ".join(f"--sweep {v}" for v in values)
+    record(
+        f"probe --parallel ({profile})",
+        figure,
+        f".venv/bin/python bench/bench_probe.py --runs {runs} --profile {profile} {values_arg}",
+    )
+
+
+def run_lighthouse(base: str, runs: int, profile: str) -> tuple[float, dict[str, dict[str, float]]]:
     """Run the Lighthouse 13 CLI ``runs`` times per page; return (seconds per load, medians)."""
-    if not LIGHTHOUSE.exists():
-        sys.exit(f"Lighthouse is not installed: see the set-up in {__file__}")
-    env = {**os.environ, "CHROME_PATH": chromium_path() or ""}
-    flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
-    values: dict[str, list[dict[str, float]]] = {p: [] for p in PAGES}
-    scores.clear()
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "lh.json"
-        for page in PAGES:
-            for _ in range(runs):
-                cmd = ["node", str(LIGHTHOUSE), base + page, "--throttling-method=provided"]
-                cmd += ["--preset=desktop", "--only-categories=performance", "--output=json"]
-                cmd += [f"--output-path={out}", "--quiet", f"--chrome-flags={flags}"]
-                subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=180)
-                lhr = json.loads(out.read_text(encoding="utf-8"))
-                items = lhr["audits"]["metrics"]["details"]["items"][0]
-                row = {m: float(items[key]) for m, key in METRICS.items()}
-                row["cls"] = float(lhr["audits"]["cumulative-layout-shift"]["numericValue"])
-                values[page].append(row)
-                scores.append(score_pair(lhr))
+    rows = {page: [lighthouse_cli.run(base + page, profile) for _ in range(runs)] for page in PAGES}
     per_load = (time.perf_counter() - started) / (len(PAGES) * runs)
     medians = {
-        p: {m: statistics.median(r[m] for r in rows) for m in (*METRICS, "cls")} for p, rows in values.items()
+        page: {m: statistics.median(float(r[m] or 0) for r in found) for m in (*MEDIANS, "score")}
+        for page, found in rows.items()
     }
     return per_load, medians
 
 
 def agrees(metric: str, ours: float, theirs: float) -> bool:
-    """The issue's agreement rule: CLS within 0.02; times within 20% or 50 ms, whichever is larger."""
-    if metric == "cls":
-        return abs(ours - theirs) <= 0.02
+    """Issue 14's agreement rules: CLS within 0.02, score within 0.02, Speed Index within 10% or
+    100 ms, other times within 20% or 50 ms (whichever is larger)."""
+    if metric in ("cls", "score"):
+        return abs(ours - theirs) <= 0.02 + 1e-9
+    if metric == "si_ms":
+        return abs(ours - theirs) <= max(0.1 * theirs, 100.0)
     return abs(ours - theirs) <= max(0.2 * theirs, 50.0)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+def compare(profile: str, runs: int, parallel: int) -> None:
+    """Time and compare both tools on ``profile``; print the table and record the figure."""
     load_before = os.getloadavg()[0]
     with serve_test_site() as base:
-        ux_s, ux = run_uxlab(base, args.runs)
+        ux_s, ux = run_uxlab(base, runs, profile, parallel)
         load_between = os.getloadavg()[0]
-        lh_s, lh = run_lighthouse(base, args.runs)
+        lh_s, lh = run_lighthouse(base, runs, profile)
     load_end = os.getloadavg()[0]
     loads = f"load average {load_before:.1f} before, {load_between:.1f} after uxlab, {load_end:.1f} at end"
-    print(f"{'page':12} {'metric':8} {'uxlab':>9} {'LH 13':>9}  agree")
-    checks = []
+    print(f"{profile}\n{'page':12} {'metric':8} {'uxlab':>9} {'LH 13':>9}  agree")
+    failed = []
     for page in PAGES:
-        for metric in (*METRICS, "cls"):
+        for metric in (*MEDIANS, "score"):
             ok = agrees(metric, ux[page][metric], lh[page][metric])
-            checks.append(ok)
+            if not ok:
+                failed.append(f"{page} {metric} {ux[page][metric]:g} vs {lh[page][metric]:g}")
             verdict = "yes" if ok else "NO"
             print(f"{page:12} {metric:8} {ux[page][metric]:9.3f} {lh[page][metric]:9.3f}  {verdict}")
+    checks = len(PAGES) * (len(MEDIANS) + 1)
     speedup = lh_s / ux_s
     target = "target 20x met" if speedup >= 20 else "target 20x NOT met"
     print(
         f"wall time per page load: uxlab {ux_s:.2f} s, Lighthouse 13 {lh_s:.2f} s ({speedup:.1f}x; {target})"
     )
-    print(f"{loads} (2 shared cores)")
-    print(f"agreement: {sum(checks)}/{len(checks)} medians within tolerance")
-    same = sum(1 for theirs, ours in scores if theirs == ours)
-    print(f"performance score from Lighthouse's own metric values: identical in {same}/{len(scores)} runs")
+    print(f"{loads} (2 shared cores); agreement {checks - len(failed)}/{checks}")
+    mode = " ".join(lighthouse_cli.MODES[profile])
+    version = lighthouse_cli.version()
     figure = (
-        f"{len(PAGES)} pages x {args.runs} runs, desktop, unthrottled: uxlab {ux_s:.2f} s/load vs "
-        f"Lighthouse 13 {lh_s:.2f} s/load ({speedup:.1f}x faster; {target}); median FCP/LCP/TTFB/CLS agree "
-        f"{sum(checks)}/{len(checks)}; uxlab's score of LH's metric values equals LH's score in "
-        f"{same}/{len(scores)} runs; {loads} on 2 shared cores"
+        f"{len(PAGES)} pages x {runs} runs, uxlab `{profile}` `--parallel {parallel}` "
+        f"vs Lighthouse {version} `{mode}`: "
+        f"one `uxlab probe` process {ux_s:.2f} s/load vs {lh_s:.2f} s/load "
+        f"({speedup:.1f}x faster; {target}); "
+        f"median TTFB/FCP/LCP/CLS/SI and score agree {checks - len(failed)}/{checks}"
+        + (f" (off: {'; '.join(failed)})" if failed else "")
+        + f"; {loads} on 2 shared cores"
     )
-    record("probe vs Lighthouse 13", figure, f".venv/bin/python bench/bench_probe.py --runs {args.runs}")
+    record(
+        f"probe vs Lighthouse 13 ({profile}, --parallel {parallel})",
+        figure,
+        f".venv/bin/python bench/bench_probe.py --runs {runs} --profile {profile} --parallel {parallel}",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--profile", action="append", choices=sorted(lighthouse_cli.MODES))
+    parser.add_argument("--startup", action="store_true", help="Time the start-up only.")
+    parser.add_argument("--baseline", type=Path, help="Another checkout to time the start-up of.")
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--parallel", type=int, default=PARALLEL, help="uxlab probe --parallel.")
+    parser.add_argument("--sweep", type=int, action="append", help="Time uxlab alone at this --parallel.")
+    args = parser.parse_args()
+    if args.startup:
+        main_startup(args.baseline, args.repeats)
+        return
+    if args.sweep:
+        for profile in args.profile or ["desktop"]:
+            main_sweep(profile, args.runs, args.sweep)
+        return
+    for profile in args.profile or ["desktop", "lighthouse-mobile"]:
+        compare(profile, args.runs, args.parallel)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ Design (paired, randomized, with an A/A control in the same run):
 
 - one Chromium (the tests' arguments), a fresh browser context per load, desktop viewport,
   unthrottled; a host article page served from a separate process, identical but for the
-  snippet: the inline loader (``uxlab.snippet.render("/static/tracker.js")``, what the
+  snippet: the inline loader (``uxlab.participants.snippet.render("/static/tracker.js")``, what the
   README tells sites to use) or, as the comparison, the old plain tag
   ``<script src="/static/tracker.js" defer>``; tracker.js is served like a static file
   (cacheable). By default the host page runs no JavaScript of its own; with
@@ -65,7 +65,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT))
 
-from uxlab.snippet import render  # noqa: E402
+from uxlab.participants.snippet import render  # noqa: E402
 
 TRACKER = ROOT / "uxlab" / "static" / "tracker.js"
 TOKEN = "bench-token-0001"

@@ -2,7 +2,7 @@
 
 Prints tracker.js's raw size, its gzipped size at level 9 (what a static file server with
 pre-compression sends) and at level 6 (the usual on-the-fly default), and the size of the
-inline loader every page carries (uxlab/snippet.py, rendered with the README's URL; budget
+inline loader every page carries (uxlab/participants/snippet.py, rendered with the README's URL; budget
 1 KB raw). Exit status 1 when tracker.js gzipped is over 4096 bytes or the loader over
 1024. ``--record`` writes the figure to bench/RESULTS.md (replacing this benchmark's
 earlier line).
@@ -49,7 +49,7 @@ def main() -> int:
     print(f"{SNIPPET.relative_to(ROOT)}: {len(raw):,} bytes raw")
     print(f"gzip -9: {best:,} bytes   gzip -6: {usual:,} bytes   budget: {BUDGET_BYTES:,} bytes")
     sys.path.insert(0, str(ROOT))
-    from uxlab.snippet import render
+    from uxlab.participants.snippet import render
 
     loader = str(render("https://uxlab.example.com/static/tracker.js")).encode()
     loader_gz = len(gzip.compress(loader, compresslevel=9, mtime=0))

@@ -124,14 +124,24 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """One headless Chromium per test worker (Debian's when present)."""
+    """One headless Chromium per test worker (Debian's when present), back/forward cache on as in Chrome.
+
+    A page left by a link may then be kept and restored by Back (``pageshow`` with
+    ``persisted``, no ``load``): wait for ``go_back(wait_until="commit")``.
+    """
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as error:
         _unavailable("Playwright", "UXLAB_REQUIRE_BROWSER", str(error))
     pw = sync_playwright().start()
     try:
-        chromium = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        chromium = pw.chromium.launch(
+            executable_path=chromium_path(),
+            headless=True,
+            args=[*CHROMIUM_ARGS, "--enable-features=BackForwardCache"],
+            # Playwright turns the page cache off by default; Chrome has it on (issue 11).
+            ignore_default_args=["--disable-back-forward-cache"],
+        )
     except Exception as error:
         pw.stop()
         _unavailable("Chromium", "UXLAB_REQUIRE_BROWSER", str(error).splitlines()[0])

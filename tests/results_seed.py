@@ -10,8 +10,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from uxlab import participation, recording, studies
+from uxlab import studies
 from uxlab.models import Attempt, ParticipantSession
+from uxlab.participants import attempts, sessions
 
 SCENARIO = """\
 slug: shop
@@ -55,9 +56,9 @@ class Seeded:
     ben: str
 
 
-def write_scenario(folder: Path) -> Path:
+def write_scenario(folder: Path, scenario: str = SCENARIO) -> Path:
     path = folder / "shop.yaml"
-    path.write_text(SCENARIO, encoding="utf-8")
+    path.write_text(scenario, encoding="utf-8")
     return path
 
 
@@ -66,12 +67,12 @@ def _events(db: Session, attempt: Attempt, seconds: float, *events: dict[str, An
     batch = [{"id": uuid.uuid4().hex, "url": SERVER + "/demo/", "t": 0, **event} for event in events]
     batch[-1]["t"] = seconds * 1000
     now = attempt.started_at + timedelta(seconds=seconds)
-    recording.record_events(db, attempt.token, batch, SERVER, server_origins=[SERVER], now=now)
+    attempts.record_events(db, attempt.token, batch, SERVER, server_origins=[SERVER], now=now)
 
 
 def _begin(db: Session, participant: ParticipantSession, number: int) -> Attempt:
     """Press Start as the participant page does; return the attempt behind the start URL's token."""
-    url = participation.begin_task(db, participant, number, SERVER)
+    url = sessions.begin_task(db, participant, number, SERVER)
     token = url.split("#uxlab=", 1)[1].rsplit("@", 1)[0]
     return db.exec(select(Attempt).where(Attempt.token == token)).one()
 
@@ -84,28 +85,28 @@ def _click(path: str) -> dict[str, Any]:
     return {"type": "click", "url": SERVER + "/demo" + path, "tag": "A", "selectors": ["a"]}
 
 
-def seed_results(db: Session, folder: Path) -> Seeded:
+def seed_results(db: Session, folder: Path, scenario: str = SCENARIO) -> Seeded:
     """Record two participants through the product's own functions (loader, sessions, events).
 
     Ana (desktop) succeeds at both tasks (12.5 s with 2 clicks; 30 s by answering), rates
     them 6 and 5 and answers NPS 9 and the free text; Ben (phone) gives up on the first
     task after 60 s with 4 clicks, rates it 2, and is still in the second.
     """
-    version, _ = studies.load_scenario_file(db, write_scenario(folder))
-    ana = participation.start_session(db, version, DESKTOP_UA, "en")
-    ben = participation.start_session(db, version, PHONE_UA, "en")
+    version, _ = studies.load_scenario_file(db, write_scenario(folder, scenario))
+    ana = sessions.start_session(db, version, DESKTOP_UA, "en")
+    ben = sessions.start_session(db, version, PHONE_UA, "en")
     first = _begin(db, ana, 1)
     _events(db, first, 12.5, _view("/"), _click("/"), _view("/support"), _click("/support"),
             _view("/support/helpdesk"))  # fmt: skip
-    participation.save_seq(db, ana, 1, "6")
+    sessions.save_seq(db, ana, 1, "6")
     second = _begin(db, ana, 2)
     _events(db, second, 30.0, _view("/"), _click("/"), _view("/contact"),
             {"type": "answer", "answer": "+1 555 0100"})  # fmt: skip
-    participation.save_seq(db, ana, 2, "5")
-    participation.save_responses(db, ana, {"nps": "9", "free_text": FREE_TEXT})
+    sessions.save_seq(db, ana, 2, "5")
+    sessions.save_responses(db, ana, {"nps": "9", "free_text": FREE_TEXT})
     gave_up = _begin(db, ben, 1)
     _events(db, gave_up, 60.0, _view("/"), _click("/"), _view("/products"), _click("/products"),
             _click("/products"), _view("/about"), _click("/about"), {"type": "give_up"})  # fmt: skip
-    participation.save_seq(db, ben, 1, "2")
+    sessions.save_seq(db, ben, 1, "2")
     _begin(db, ben, 2)
     return Seeded(ana=ana.public_id, ben=ben.public_id)

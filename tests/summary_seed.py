@@ -1,10 +1,10 @@
 """Build studies with known results through the production paths, for the summary and report tests.
 
 Scenario files load with ``studies.load_scenario_file``; participants start with
-``participation.start_session``; attempts run through ``recording.start_attempt`` and
-``recording.record_events`` (one tracker event per call, with the server's receive time
-set to the attempt's start plus the event's ``t``); SEQ through ``recording.record_seq``;
-end questionnaires through ``participation.save_responses``.
+``sessions.start_session``; attempts run through ``attempts.start_attempt`` and
+``attempts.record_events`` (one tracker event per call, with the server's receive time
+set to the attempt's start plus the event's ``t``); SEQ through ``attempts.record_seq``;
+end questionnaires through ``sessions.save_responses``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from uxlab import participation, recording, studies
+from uxlab import studies
 from uxlab.models import ParticipantSession, StudyVersion, Task
+from uxlab.participants import attempts, sessions
 
 SCENARIO = """\
 slug: cx
@@ -160,7 +161,7 @@ def load(db: Session, folder: Path, text: str = SCENARIO, name: str = "cx.yaml")
 
 def run_try(db: Session, ps: ParticipantSession, task: Task, attempt_spec: Try) -> None:
     """Run one attempt through the events API's recording functions, then store its SEQ."""
-    attempt = recording.start_attempt(db, ps, task)
+    attempt = attempts.start_attempt(db, ps, task)
     start = attempt.started_at
     pages = attempt_spec.pages
     ends_on_page = attempt_spec.outcome == "success"
@@ -173,23 +174,23 @@ def run_try(db: Session, ps: ParticipantSession, task: Task, attempt_spec: Try) 
         send(db, attempt.token, start, {"type": kind, "t": attempt_spec.time_s * 1000})
     db.refresh(attempt)
     assert attempt.outcome == attempt_spec.outcome, (task.key, attempt.outcome, attempt_spec)
-    recording.record_seq(db, attempt, attempt_spec.seq)
+    attempts.record_seq(db, attempt, attempt_spec.seq)
 
 
 def send(db: Session, token: str, start: Any, event: dict[str, Any]) -> None:
     event = {"id": f"e{next(_ids)}", **event}
-    recording.record_events(db, token, [event], None, now=start + timedelta(milliseconds=event["t"]))
+    attempts.record_events(db, token, [event], None, now=start + timedelta(milliseconds=event["t"]))
 
 
 def add_person(db: Session, version: StudyVersion, person: Person) -> ParticipantSession:
     ua = DESKTOP_UA if person.device == "desktop" else PHONE_UA
-    ps = participation.start_session(db, version, ua, "en")
+    ps = sessions.start_session(db, version, ua, "en")
     assert ps.device_class == person.device
     tasks = {t.key: t for t in db.exec(select(Task).where(Task.study_version_id == version.id))}
     for key, attempt_spec in person.tries.items():
         run_try(db, ps, tasks[key], attempt_spec)
     if person.answers:
-        participation.save_responses(db, ps, person.answers)
+        sessions.save_responses(db, ps, person.answers)
     return ps
 
 

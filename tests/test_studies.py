@@ -21,7 +21,7 @@ from uxlab.models import Attempt, ParticipantSession, Study, StudyVersion, Task
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "scenarios" / "helpdesk.yaml"
 RunCli = Callable[..., tuple[int, str, str]]
-BROKEN = sorted((ROOT / "tests" / "scenarios_broken").glob("*.yaml"))
+BROKEN = sorted((ROOT / "tests" / "scenarios" / "broken").glob("*.yaml"))
 
 
 def _count(session: Session, model: type) -> int:
@@ -182,7 +182,7 @@ def test_cli_load_reports_versions(run_cli: RunCli, any_app: Flask, tmp_path: Pa
 
 
 def test_cli_refuses_broken_files_and_stores_nothing(run_cli: RunCli, any_app: Flask, tmp_path: Path) -> None:
-    broken = ROOT / "tests" / "scenarios_broken" / "bad_stage.yaml"
+    broken = ROOT / "tests" / "scenarios" / "broken" / "bad_stage.yaml"
     code, out, err = run_cli("scenarios", "load", str(DEMO), str(broken))
     assert code == 1 and out == ""
     assert f"{broken}:10: tasks[0].stage: got text 'retension' (did you mean 'retention'?" in err

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -19,7 +20,18 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("SECRET_KEY", "dev-only-change-me", "Signs sessions and CSRF tokens. Set it in production."),
+    Setting(
+        "SECRET_KEY",
+        "",
+        "Signs sessions and CSRF tokens; required: `uxlab serve` and `uxlab.wsgi` refuse to start "
+        "without it. `uxlab demo` generates one and keeps it in the instance folder.",
+    ),
+    Setting(
+        "INSTANCE_PATH",
+        "",
+        "Folder for the default SQLite file and the demo's secret key, created on first use. "
+        "Empty: `$XDG_DATA_HOME/uxlab`, else `~/.local/share/uxlab`.",
+    ),
     Setting(
         "DATABASE_URL",
         "",
@@ -35,6 +47,12 @@ SETTINGS: tuple[Setting, ...] = (
         "CLOCK_TOLERANCE_S", 5.0, "Largest allowed gap between client and server task durations, in seconds."
     ),
     Setting(
+        "SWEEP_INTERVAL_S",
+        30.0,
+        "How often each server process ends abandoned attempts (past their time limit plus "
+        "CLOCK_TOLERANCE_S) as timeouts, in seconds; 0: never (use `uxlab sweep`).",
+    ),
+    Setting(
         "CHROMIUM_PATH",
         "",
         "Chromium binary for probes and reports. Empty: /usr/bin/chromium, else Playwright's.",
@@ -46,11 +64,32 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("LOGIN_WINDOW_S", 900.0, "Window for counting failed sign-ins, in seconds."),
     Setting(
+        "SESSION_IDLE_S", 7200.0, "A researcher's session ends after this many seconds without a request."
+    ),
+    Setting("SESSION_MAX_S", 43200.0, "A researcher's session ends this many seconds after signing in."),
+    Setting(
         "TRUSTED_PROXIES",
         0,
         "Reverse proxies in front of uxlab whose X-Forwarded-For/-Proto/-Host to trust (0: none).",
     ),
     Setting("DEFAULT_LANGUAGE", "en", "Participant page language when neither study nor browser says."),
+    Setting(
+        "DB_CONNECT_TIMEOUT_S",
+        5.0,
+        "Longest wait for a database connection (PostgreSQL connect, a free pooled connection), in "
+        "seconds; past it the request answers 503 with Retry-After.",
+    ),
+    Setting(
+        "DB_STATEMENT_TIMEOUT_S",
+        10.0,
+        "Longest a database statement may run or wait for a lock (PostgreSQL `statement_timeout`, "
+        "SQLite busy timeout), in seconds; past it the request answers 503. Keep it below gunicorn's "
+        "`--timeout` (30 s), so a hanging database answers 503 before the worker is killed. 0: no limit. "
+        "The bulk commands (`export`, `report`, `sweep`, `participants delete`) run without it unless set.",
+    ),
+    Setting(
+        "DB_RETRY_AFTER_S", 5, "Retry-After, in seconds, of a 503 answered while the database is unavailable."
+    ),
 )
 
 LANGUAGES = ("en", "de", "ru")
@@ -76,6 +115,31 @@ def load_settings(environ: dict[str, str] | None = None) -> dict[str, Any]:
     return values
 
 
+def instance_folder(configured: str, environ: dict[str, str] | None = None) -> str:
+    """Return the absolute instance folder: the INSTANCE_PATH setting, else the user's data folder.
+
+    Never derived from where the code lives, so a source checkout (or a virtual
+    environment) does not collect databases by accident.
+    """
+    if configured:
+        return os.path.abspath(os.path.expanduser(configured))
+    env = os.environ if environ is None else environ
+    data_home = env.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(os.path.abspath(data_home), "uxlab")
+
+
+def _bundled(packaged: str, checkout: str) -> Path:
+    """Return a data folder: inside the package in a wheel, at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    inside = here / packaged
+    return inside if inside.is_dir() else here.parent / checkout
+
+
+# The wheel maps these top-level folders into the package (see pyproject.toml).
+TEMPLATES_DIR = _bundled("templates", "templates")
+DEMO_SCENARIOS_DIR = _bundled("demo_scenarios", "scenarios")
+
+
 # Flags for every headless Chromium uxlab starts (probes, PDF reports, the tests): no
 # sandbox as root, and no background traffic to Google's hosts, which closed networks refuse.
 CHROMIUM_ARGS = [
@@ -99,6 +163,19 @@ def chromium_path(configured: str = "") -> str | None:
     return shutil.which("chromium")
 
 
+INSTANCE_NOTE = """\
+**Where data goes.** The instance folder is `UXLAB_INSTANCE_PATH`, else `$XDG_DATA_HOME/uxlab`,
+else `~/.local/share/uxlab`, however uxlab was installed and wherever it runs from: never the
+source checkout, the virtual environment or the current directory. uxlab creates it only
+when it needs it: for the default SQLite database `uxlab.sqlite` (when
+`UXLAB_DATABASE_URL` is empty) and for the secret key `uxlab demo` generates (`secret_key`,
+when `UXLAB_SECRET_KEY` is empty). `make run` uses the default folder too; set
+`UXLAB_INSTANCE_PATH` to keep a checkout's demo apart (the checkout's `instance/` is
+git-ignored). Before this setting existed an editable install put the folder in the
+checkout (`instance/`) and a normal install under the virtual environment
+(`var/uxlab.app-instance/`); move `uxlab.sqlite` from there to keep old data."""
+
+
 def settings_markdown() -> str:
     """Return the README's settings table, generated from SETTINGS."""
     rows = ["| variable | default | meaning |", "|---|---|---|"]
@@ -117,6 +194,8 @@ def _rewrite_readme() -> None:
     body = (
         "## Settings\n\nEvery setting has a default and can be overridden by an environment variable.\n\n"
         + settings_markdown()
+        + "\n\n"
+        + INSTANCE_NOTE
         + "\n"
     )
     text = re.sub(

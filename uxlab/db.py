@@ -1,8 +1,19 @@
-"""Database engine per app, session per request, SQLite pragmas and the migrations hook."""
+"""Database engine per app, session per request, SQLite pragmas, timeouts and the migrations hook.
+
+A database that is down or hangs must cost a request a bounded time: new connections wait
+at most DB_CONNECT_TIMEOUT_S (PostgreSQL's connect timeout, the pool's checkout wait), a
+statement at most DB_STATEMENT_TIMEOUT_S (PostgreSQL's ``statement_timeout``, SQLite's busy
+timeout). The errors that mean "unavailable, try again" are ``DATABASE_UNAVAILABLE``; the
+app answers them with 503 (``uxlab.app``), and ``Availability`` logs one line when this
+process finds the database gone and one when it is back, not a traceback per request.
+"""
 
 from __future__ import annotations
 
+import logging
+import math
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +22,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, exc
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -25,10 +36,33 @@ def database_url(app: Flask) -> str:
     return "sqlite:///" + os.path.join(app.instance_path, "uxlab.sqlite")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+# Errors that say the database cannot answer now (unreachable, timed out, locked, pool
+# exhausted), not that the request or the code is wrong.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    exc.OperationalError,
+    exc.InterfaceError,
+    exc.TimeoutError,
+)
+
+
+def make_engine(
+    url: str,
+    *,
+    connect_timeout_s: float | None = None,
+    statement_timeout_s: float | None = None,
+    **kwargs: Any,
+) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection.
+
+    ``connect_timeout_s`` bounds a new PostgreSQL connection and the wait for a pooled one;
+    ``statement_timeout_s`` bounds a statement (PostgreSQL) or the wait for a lock (SQLite;
+    30 s when not given). None leaves the driver's own limit.
+    """
+    if connect_timeout_s is not None:
+        kwargs.setdefault("pool_timeout", connect_timeout_s)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        busy_s = 30.0 if statement_timeout_s is None else statement_timeout_s
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": busy_s}, **kwargs)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -39,7 +73,52 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    connect_args: dict[str, Any] = {}
+    if connect_timeout_s is not None:
+        # libpq counts whole seconds and waits at least 2.
+        connect_args["connect_timeout"] = max(2, math.ceil(connect_timeout_s))
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    if statement_timeout_s is not None:
+        timeout_ms = max(1, round(statement_timeout_s * 1000))
+
+        @event.listens_for(engine, "connect")
+        def _statement_timeout(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"SET statement_timeout = {timeout_ms}")
+            cursor.close()
+            dbapi_connection.commit()
+
+    return engine
+
+
+class Availability:
+    """Whether this process last found the database answering; logs a line only when that changes."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        self.logger = logger
+        self.down = False
+        self._lock = threading.Lock()
+
+    def failed(self, error: BaseException) -> None:
+        with self._lock:
+            changed, self.down = not self.down, True
+        if changed:
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            self.logger.warning("database unavailable: %s", reason)
+
+    def answered(self) -> None:
+        if not self.down:  # the usual case: no lock on the hot path
+            return
+        with self._lock:
+            changed, self.down = self.down, False
+        if changed:
+            self.logger.warning("database available again")
+
+
+def availability() -> Availability:
+    """This app's Availability (made by ``init_app``)."""
+    found: Availability = current_app.extensions["uxlab.db_availability"]
+    return found
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -51,12 +130,26 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema up to the given revision with Alembic."""
-    command.upgrade(alembic_config(engine), revision)
+    if engine.dialect.name == "sqlite":
+        command.upgrade(alembic_config(engine), revision)
+        return
+    # A migration of a large table may run longer than a request's DB_STATEMENT_TIMEOUT_S:
+    # migrate over a connection of its own, without that limit.
+    unlimited = make_engine(engine.url.render_as_string(hide_password=False))
+    try:
+        command.upgrade(alembic_config(unlimited), revision)
+    finally:
+        unlimited.dispose()
 
 
 def init_app(app: Flask) -> None:
     """Make this app's engine and close the request session on teardown."""
-    app.extensions["uxlab.engine"] = make_engine(database_url(app))
+    app.extensions["uxlab.engine"] = make_engine(
+        database_url(app),
+        connect_timeout_s=float(app.config["DB_CONNECT_TIMEOUT_S"]),
+        statement_timeout_s=float(app.config["DB_STATEMENT_TIMEOUT_S"]) or None,  # 0: no limit
+    )
+    app.extensions["uxlab.db_availability"] = Availability(app.logger)
     app.teardown_appcontext(_close_session)
 
 

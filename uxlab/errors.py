@@ -4,19 +4,26 @@
     ├── ScenarioError      (400) a scenario file is invalid: file, line, field
     ├── MetricInputError   (400) a metric got input it cannot use (also a ValueError)
     ├── BadRequest         (400) a request body or parameter is invalid
+    │   ├── InvalidAnswers  (400) questionnaire or SEQ answers: a reason per form field
     │   └── PayloadTooLarge (413)
     ├── Unauthorized       (401) missing or wrong credentials / token
     ├── Forbidden          (403) credentials valid, but not for this resource
     ├── NotFound           (404) unknown study, token, attempt ...
     ├── Conflict           (409) the request contradicts stored state
-    ├── Gone               (410) the study is closed / the session is finished
+    ├── Gone               (410) closed study, finished session, ended attempt
+    │   ├── StudyClosed     (410) the researcher closed the study
+    │   └── StudyFull       (410) recruiting ended: the quota is full, or past close_at
     ├── TooManyRequests    (429)
+    ├── ServiceUnavailable (503) the database is unreachable or too slow: try again later
     └── ProbeError         (2 as exit status) a probe could not run: browser, site, file
 
-The web layer renders each as an HTML page or, under /api/, as JSON
-``{"error": {"status": ..., "message": ..., "field": ...}}``; the CLI prints a one-line
-message and exits non-zero. This module imports nothing from Flask so that pure layers
-(metrics, scenarios) can raise these errors.
+Each error has three faces, all drawn from this base: ``uxlab.web.errors`` renders it as
+an HTML page or, under /api/, as the JSON body of ``to_dict()``
+(``{"error": {"status": ..., "message": ..., "field": ...}}``); the CLI prints
+``cli_lines()`` (``uxlab: <message>``) and exits with ``exit_code``. A redirect is not an
+error: a participant at another step is sent there by the view, from a return value.
+This module imports nothing from Flask so that pure layers (metrics, scenarios) can
+raise these errors.
 """
 
 from __future__ import annotations
@@ -32,6 +39,10 @@ class UxlabError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+    def cli_lines(self) -> tuple[str, ...]:
+        """Return what the command line prints on stderr for this error, one line each."""
+        return (f"uxlab: {self.message}",)
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON body the API sends for this error."""
@@ -61,6 +72,10 @@ class ScenarioError(UxlabError):
         """This problem and the others found in the same file, in line order."""
         return (self, *self.more)
 
+    def cli_lines(self) -> tuple[str, ...]:
+        """One ``uxlab: file:line: field: reason`` line per problem in the file."""
+        return tuple(f"uxlab: {problem.message}" for problem in self.problems())
+
 
 class MetricInputError(UxlabError, ValueError):
     """A metric function got input it cannot compute on."""
@@ -70,6 +85,15 @@ class MetricInputError(UxlabError, ValueError):
 
 class BadRequest(UxlabError):
     status = 400
+
+
+class InvalidAnswers(BadRequest):
+    """Questionnaire or SEQ answers failed validation; ``errors`` maps each form field to a reason."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        first = next(iter(errors))
+        super().__init__(f"{first}: {errors[first]}", field=first)
+        self.errors = errors
 
 
 class PayloadTooLarge(BadRequest):
@@ -96,6 +120,18 @@ class Gone(UxlabError):
     status = 410
 
 
+class StudyClosed(Gone):
+    """The study is closed: participants get a 410 page."""
+
+
+class StudyFull(Gone):
+    """Recruiting ended: ``reason`` is "full" (the quota is taken) or "closed" (past close_at)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"This study is {reason}.")
+        self.reason = reason
+
+
 class TooManyRequests(UxlabError):
     """Over a rate limit; ``retry_after_s`` (if known) becomes the Retry-After header."""
 
@@ -103,6 +139,16 @@ class TooManyRequests(UxlabError):
 
     def __init__(self, message: str, *, field: str | None = None, retry_after_s: int | None = None) -> None:
         super().__init__(message, field=field)
+        self.retry_after_s = retry_after_s
+
+
+class ServiceUnavailable(UxlabError):
+    """A dependency (the database) is unreachable or timed out; ``retry_after_s`` becomes Retry-After."""
+
+    status = 503
+
+    def __init__(self, message: str, *, retry_after_s: int | None = None) -> None:
+        super().__init__(message)
         self.retry_after_s = retry_after_s
 
 

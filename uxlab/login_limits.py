@@ -4,65 +4,86 @@ After ``LOGIN_MAX_FAILURES`` failed sign-ins for one email from one client addre
 ``LOGIN_WINDOW_S`` seconds, further attempts of that pair are refused without checking the
 password until the oldest failure leaves the window; a successful sign-in clears the count.
 Keyed by the pair, not by either alone, so that nobody can lock a researcher out from
-elsewhere, and users behind one proxy address do not lock each other out. The counts live
-in this process's memory: several server processes each keep their own, and a restart
-forgets them. That bounds password guessing well enough for a researcher login; put a
-rate-limiting proxy in front for more.
+elsewhere, and users behind one proxy address do not lock each other out.
+
+The failures live in the database (table ``loginfailure``), so every worker process and
+every server over one database share them and a restart forgets nothing. Only a sha256 of
+the key is stored, not the email or the address. Each attempt is counted *before* the
+password is checked, in one serialized transaction that counts the key's recent failures
+and records this attempt only if the count is under the limit (SQLite: ``BEGIN
+IMMEDIATE``; PostgreSQL: a transaction-scoped advisory lock on the key). So parallel
+guesses cannot all pass the check before any of them is counted: at most the limit get a
+password check. A successful sign-in then deletes the key's rows, its own included.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-import threading
 import time
-from collections import deque
 
 from flask import current_app
+from sqlalchemy import Connection, Engine, delete, distinct, func, insert, select
 
+from uxlab.db import get_engine
 from uxlab.errors import TooManyRequests
+from uxlab.security_models import LoginFailure
+
+_FAILURES = LoginFailure.__table__  # type: ignore[attr-defined]
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _serialize(conn: Connection, key_hash: str) -> None:
+    """Begin a transaction that no other attempt of the same key can interleave with."""
+    if conn.dialect.name == "sqlite":
+        # Takes the database's write lock now, before the count is read (a deferred
+        # transaction would read first and could then both count and insert in parallel).
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        lock_id = int.from_bytes(bytes.fromhex(key_hash)[:8], "big", signed=True)
+        conn.execute(select(func.pg_advisory_xact_lock(lock_id)))
 
 
 class LoginLimits:
-    """Sliding-window counts of failed sign-ins, by key (an email and a client address)."""
+    """Sliding-window counts of failed sign-ins in the database, by key (an email and a client address)."""
 
-    def __init__(self, max_failures: int, window_s: float) -> None:
-        self.max_failures, self.window_s = max_failures, window_s
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    def __init__(self, engine: Engine, max_failures: int, window_s: float) -> None:
+        self.engine, self.max_failures, self.window_s = engine, max_failures, window_s
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.get(key, deque())
-        while times and times[0] <= now - self.window_s:
-            times.popleft()
-        return times
+    def attempt(self, key: str, now: float | None = None) -> None:
+        """Count a sign-in of ``key`` as failed until it succeeds; TooManyRequests if over the limit.
 
-    def check(self, key: str, now: float | None = None) -> None:
-        """Raise TooManyRequests (with the seconds to wait) if ``key`` is over the limit."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            times = self._recent(key, now)
-            if len(times) >= self.max_failures:
-                wait_s = math.ceil(times[0] + self.window_s - now)
+        ``now``: seconds since the epoch (default: the clock), shared by every process.
+        """
+        now = time.time() if now is None else now
+        key_hash, since = _key_hash(key), now - self.window_s
+        with self.engine.connect() as conn:
+            _serialize(conn, key_hash)
+            # Failures that left the window are deleted, so guesses at many addresses do
+            # not grow the table without bound.
+            conn.execute(delete(_FAILURES).where(_FAILURES.c.at_s <= since))
+            recent = (_FAILURES.c.key_hash == key_hash) & (_FAILURES.c.at_s > since)
+            count, oldest = conn.execute(select(func.count(), func.min(_FAILURES.c.at_s)).where(recent)).one()
+            if count >= self.max_failures:
+                conn.commit()  # the pruning stays; this attempt is not counted
+                wait_s = max(1, math.ceil(oldest + self.window_s - now))
                 why = f"too many failed sign-ins; try again in {wait_s} s"
                 raise TooManyRequests(why, retry_after_s=wait_s)
-
-    def failed(self, key: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            # Drop keys whose failures have all left the window, so that guesses at many
-            # addresses do not grow this table without bound.
-            for stale in [k for k, t in self._failures.items() if t[-1] <= now - self.window_s]:
-                del self._failures[stale]
-            self._failures[key] = self._recent(key, now)
-            self._failures[key].append(now)
+            conn.execute(insert(_FAILURES).values(key_hash=key_hash, at_s=now))
+            conn.commit()
 
     def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+        """Clear the failures of ``key`` (the attempt that just succeeded among them)."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(_FAILURES).where(_FAILURES.c.key_hash == _key_hash(key)))
 
     def __len__(self) -> int:
         """How many keys have failures on record."""
-        return len(self._failures)
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count(distinct(_FAILURES.c.key_hash)))).scalar_one())
 
 
 def key_for(email: str, client: str | None) -> str:
@@ -71,10 +92,6 @@ def key_for(email: str, client: str | None) -> str:
 
 
 def limits() -> LoginLimits:
-    """This app's limits (made on first use from the settings)."""
-    found = current_app.extensions.get("uxlab.login_limits")
-    if found is None:
-        config = current_app.config
-        found = LoginLimits(int(config["LOGIN_MAX_FAILURES"]), float(config["LOGIN_WINDOW_S"]))
-        current_app.extensions["uxlab.login_limits"] = found
-    return found
+    """This app's limits, from the settings, over the app's database."""
+    config = current_app.config
+    return LoginLimits(get_engine(), int(config["LOGIN_MAX_FAILURES"]), float(config["LOGIN_WINDOW_S"]))

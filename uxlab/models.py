@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -14,23 +15,43 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def whole_ms(seconds: float) -> int:
+    """``seconds`` as whole milliseconds, halves rounded up (as migration 0002 rounds stored times)."""
+    return math.floor(seconds * 1000 + 0.5)
+
+
 class User(SQLModel, table=True):
-    """A researcher account."""
+    """A researcher account; ``role``: "admin" or "researcher" (``uxlab.access`` says what each may do)."""
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(index=True, unique=True, max_length=320)
     password_hash: str
     created_at: datetime = Field(default_factory=utcnow)
+    # Set by `uxlab users disable`: the account can no longer sign in (rows it made stay).
+    disabled_at: datetime | None = None
+    role: str = Field(default="researcher", max_length=20, sa_column_kwargs={"server_default": "researcher"})
 
 
 class Study(SQLModel, table=True):
-    """A study, identified by its slug; its content lives in versions."""
+    """A study, identified by its slug; its content lives in versions; no owner: admins only."""
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(index=True, unique=True, max_length=100)
     title: str
     is_open: bool = True
     variant_of: str | None = Field(default=None, max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    owner_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+
+
+class StudyShare(SQLModel, table=True):
+    """A researcher a study is shared with: they see and use it as its owner does, but share nothing."""
+
+    __table_args__ = (UniqueConstraint("study_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    study_id: int = Field(foreign_key="study.id", index=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -49,7 +70,11 @@ class StudyVersion(SQLModel, table=True):
 
 
 class Task(SQLModel, table=True):
-    """A task of one study version (denormalized from the scenario for queries)."""
+    """A task of one study version: what results are recorded against and grouped by.
+
+    Its settings (time limit, target time, success criterion) live in the version's
+    scenario only, read through ``studies.scenario_of``.
+    """
 
     __table_args__ = (UniqueConstraint("study_version_id", "key"),)
 
@@ -61,8 +86,6 @@ class Task(SQLModel, table=True):
     criterion_kind: str = Field(max_length=20)
     stage: str = Field(max_length=20)
     touchpoint: str = ""
-    time_limit_s: float
-    target_time_s: float | None = None
 
 
 class ParticipantSession(SQLModel, table=True):
@@ -78,14 +101,17 @@ class ParticipantSession(SQLModel, table=True):
     user_agent: str = ""
     language: str = Field(default="en", max_length=10)
     task_order: list[str] = Field(sa_column=Column(JSON, nullable=False))
+    # the link parameters the scenario's recruit.capture names (?pid=...), as the panel sent them
+    link_params: dict[str, str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    completion_code: str | None = Field(default=None, max_length=40)
 
 
 class Attempt(SQLModel, table=True):
     """One participant's attempt at one task."""
 
-    # covers the CX summary's reads (uxlab/summary_scan.py): the attempts of a study's sessions
+    # covers the CX summary's reads (uxlab/reports/scan.py): the attempts of a study's sessions
     __table_args__ = (
-        Index("ix_attempt_summary", "session_id", "outcome", "task_id", "seq", "direct", "time_on_task_s"),
+        Index("ix_attempt_summary", "session_id", "outcome", "task_id", "seq", "direct", "time_on_task_ms"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -95,12 +121,24 @@ class Attempt(SQLModel, table=True):
     started_at: datetime = Field(default_factory=utcnow)
     ended_at: datetime | None = None
     outcome: str | None = Field(default=None, max_length=10)
-    time_on_task_s: float | None = None
+    # whole milliseconds: exact integers, which the summary's scan packs beside the task id
+    time_on_task_ms: int | None = None
     path: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     click_count: int = 0
     direct: bool | None = None
     answer: str | None = None
     seq: int | None = None
+    # a timeout no client reported: ended by the server (sweep, a page, a report) with the
+    # tab gone at the limit (uxlab/participants/sweep.py)
+    abandoned: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    # the task's site never sent a page view and the participant chose "Skip this task"
+    # (uxlab/participants/task_open.py); recorded as give_up
+    did_not_open: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+
+    @property
+    def time_on_task_s(self) -> float | None:
+        """Time on task in seconds (stored as whole milliseconds), or None while running."""
+        return None if self.time_on_task_ms is None else self.time_on_task_ms / 1000
 
 
 class Event(SQLModel, table=True):
@@ -123,7 +161,7 @@ class Response(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("session_id", "questionnaire", "item"),
-        # covers the CX summary's read of the answers (uxlab/summary_answers.py)
+        # covers the CX summary's read of the answers (uxlab/reports/answers.py)
         Index("ix_response_summary", "session_id", "questionnaire", "item", "value", "scale_version"),
     )
 
@@ -135,6 +173,50 @@ class Response(SQLModel, table=True):
     text: str | None = None
     scale_version: str | None = Field(default=None, max_length=10)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class QuestionAnswer(SQLModel, table=True):
+    """One answer to a custom question: after a task (``task_key``) or in the final block (``""``).
+
+    A rating stores ``value``; a single choice or short text stores ``text``; a multiple
+    choice stores one row per chosen option.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="participantsession.id", index=True)
+    task_key: str = Field(default="", max_length=100)
+    question_id: str = Field(max_length=60)
+    value: int | None = None
+    text: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class QuotaCount(SQLModel, table=True):
+    """Finished participants of a study counted against its quota: per device class, ``""`` for all.
+
+    A participant finishes by raising these counts with a conditional UPDATE (below the
+    quota only), which both SQLite and PostgreSQL apply one at a time: parallel finishes
+    cannot overshoot the quota.
+    """
+
+    __table_args__ = (UniqueConstraint("study_id", "device"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    study_id: int = Field(foreign_key="study.id", index=True)
+    device: str = Field(default="", max_length=10)
+    finished: int = 0
+
+
+class Screening(SQLModel, table=True):
+    """A browser's screener result: let in (``passed``) or turned away (counted, never a participant)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    study_id: int = Field(foreign_key="study.id", index=True)
+    study_version_id: int = Field(foreign_key="studyversion.id")
+    public_id: str = Field(unique=True, max_length=64)
+    device_class: str = Field(default="desktop", max_length=10)
+    passed: bool = False
+    at: datetime = Field(default_factory=utcnow)
 
 
 class ApiToken(SQLModel, table=True):
@@ -184,3 +266,13 @@ class ShareLink(SQLModel, table=True):
     include_free_text: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
+
+
+class ParticipantExclusion(SQLModel, table=True):
+    """A participant the researcher left out of the reports, why and by whom (deleted on "include")."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="participantsession.id", unique=True, index=True)
+    reason: str = Field(max_length=500)
+    excluded_by: str = Field(default="", max_length=320)
+    excluded_at: datetime = Field(default_factory=utcnow)

@@ -4,13 +4,25 @@ Loading an unchanged scenario (same content hash as the study's current version)
 changes nothing; an edited one becomes version n+1 with its own Task rows, so results
 recorded earlier keep pointing at the version they were recorded under. Functions that
 change data commit their own unit of work.
+
+A version's scenario (its task settings included) is read only by ``scenario_of``, which
+keeps the objects per app (``app.extensions["uxlab.scenarios"]``).
+
+Across processes and servers: a close, an open or a new version takes effect on every
+server with its next request. Nothing keeps a study's open flag or its current version
+between requests; the one per-app cache holds scenarios by (version id, content hash), and
+a stored version never changes, so it never needs invalidating
+(``tests/test_studies_across_apps.py``).
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app, has_app_context
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -18,7 +30,9 @@ from sqlmodel import Session, col, select
 from uxlab import scenarios
 from uxlab.errors import Conflict, NotFound, ScenarioError
 from uxlab.models import ParticipantSession, Study, StudyVersion, Task
-from uxlab.scenario_schema import Scenario
+from uxlab.scenarios.schema import Scenario
+
+SCENARIO_CACHE_ENTRIES = 256
 
 
 @dataclass(frozen=True)
@@ -38,7 +52,7 @@ def _same_content(version: StudyVersion, scenario: Scenario) -> bool:
     changes (as when empty optional fields stopped being written).
     """
     try:
-        return Scenario.from_dict(version.scenario) == scenario
+        return read_scenario(version) == scenario
     except ScenarioError:  # stored under rules that have changed since: treat as different
         return False
 
@@ -86,8 +100,6 @@ def store_scenario(session: Session, scenario: Scenario, source_path: str = "") 
                 criterion_kind=task.success.kind,
                 stage=task.stage,
                 touchpoint=task.touchpoint,
-                time_limit_s=task.time_limit_s,
-                target_time_s=task.target_time_s,
             )
         )
     try:
@@ -118,9 +130,47 @@ def current_version(session: Session, study: Study) -> StudyVersion:
     return version
 
 
-def scenario_of(version: StudyVersion) -> Scenario:
-    """Return the stored version's scenario as objects."""
+class ScenarioCache:
+    """Scenarios read from stored versions, by (version id, content hash); least recently used go first."""
+
+    def __init__(self, entries: int = SCENARIO_CACHE_ENTRIES) -> None:
+        self.entries = entries
+        self._found: OrderedDict[tuple[int, str], Scenario] = OrderedDict()
+        self._lock = threading.Lock()  # one app serves requests from several threads
+
+    def get(self, version: StudyVersion) -> Scenario:
+        if version.id is None:  # not stored yet: nothing to key it by
+            return read_scenario(version)
+        key = (version.id, version.content_hash)
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+                return found
+        scenario = read_scenario(version)
+        with self._lock:
+            self._found[key] = scenario
+            while len(self._found) > self.entries:
+                self._found.popitem(last=False)
+        return scenario
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+
+def read_scenario(version: StudyVersion) -> Scenario:
+    """Read the stored version's scenario (no cache); ScenarioError if the stored form does not fit."""
     return Scenario.from_dict(version.scenario, path=f"<stored study version {version.id}>")
+
+
+def scenario_of(version: StudyVersion) -> Scenario:
+    """Return the stored version's scenario, kept by this app; outside an app, read afresh."""
+    if not has_app_context():
+        return read_scenario(version)
+    cache: ScenarioCache | None = current_app.extensions.get("uxlab.scenarios")
+    if cache is None:
+        cache = current_app.extensions.setdefault("uxlab.scenarios", ScenarioCache())
+    return cache.get(version)
 
 
 def tasks_of(session: Session, version: StudyVersion) -> list[Task]:

@@ -111,6 +111,10 @@ class Participant:
     def __init__(self, page: Any, server_url: str, slug: str, *, touch: bool = False) -> None:
         self.page, self.server_url, self.slug, self.touch = page, server_url, slug, touch
         self.started_at = 0.0
+        # The server starts the task's clock while it handles the Start request: somewhere
+        # between the request's send (started_at) and its answer, this much later.
+        self.start_window_s = 0.0
+        self.start_windows_s: list[float] = []  # each start()'s window, in task order
         self.took_s: list[float] = []
         # The moment of each press, on the browser's wall clock (the same clock as the
         # Start request's timestamp), so a slow test process cannot stretch the stopwatch.
@@ -139,13 +143,24 @@ class Participant:
     def start(self) -> None:
         """Press Start on the task page and wait for the task bar on the site.
 
-        The task's clock starts when the browser sends the Start form (the request's own
-        timestamp, on this machine's wall clock); the press that ends the task stops it.
+        The script's clock starts when the browser sends the Start form (the request's own
+        timestamp, on this machine's wall clock); the server's starts while it handles that
+        request, up to ``start_window_s`` later on a loaded machine. The press that ends the
+        task stops both.
         """
         with self.page.expect_request(lambda r: r.method == "POST" and "/task/" in r.url) as posted:
             self.press(self.page.get_by_role("button", name="Start"))
         self.page.get_by_role("region", name="Study task").wait_for()
-        self.started_at = posted.value.timing["startTime"] / 1000
+        timing = posted.value.timing
+        self.started_at = timing["startTime"] / 1000
+        self.start_window_s = max(0.0, timing["responseEnd"] / 1000)
+        self.start_windows_s.append(self.start_window_s)
+
+    def assert_time_on_task(self, stored_s: float | None, took_s: float, within_s: float) -> None:
+        """The stored time is the script's, less up to the Start round trip, give or take ``within_s``."""
+        assert stored_s is not None
+        low_s, high_s = took_s - self.start_window_s - within_s, took_s + within_s
+        assert low_s <= stored_s <= high_s, (stored_s, took_s, self.start_window_s)
 
     def follow(self, selector: str, pause_s: float = 0.0) -> None:
         """Pause (reading the page), then follow a link and wait for the next page's task bar."""

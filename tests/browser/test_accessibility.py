@@ -22,10 +22,10 @@ from tests.browser.participant_script import (
     stored_attempts,
     tab_to,
 )
-from uxlab import participation, recording
-from uxlab.answer_scales import field_names
 from uxlab.db import get_session
 from uxlab.models import Study
+from uxlab.participants import attempts, sessions
+from uxlab.scenarios.scales import field_names
 
 pytestmark = pytest.mark.browser
 
@@ -115,7 +115,10 @@ def test_keyboard_only_run_with_axe_on_every_page(live_server: Any, browser: Any
 
 
 def test_german_pages_on_a_phone(live_server: Any, browser: Any, tmp_path: Path) -> None:
-    """The German questionnaire page (with its translation note) at 412 px: axe, no sideways scroll."""
+    """The German questionnaire page at 412 px: axe, no sideways scroll, every scale in one row.
+
+    The note that the items are translations is for researchers (issue 16), not participants.
+    """
     slug = load_study(live_server.app, tmp_path, "hilfe", language="de", tasks=["find-hotline"])
     context = browser.new_context(**PHONE)
     page = context.new_page()
@@ -127,12 +130,17 @@ def test_german_pages_on_a_phone(live_server: Any, browser: Any, tmp_path: Path)
     with live_server.app.app_context():  # the task itself is covered above; end it on the server
         db = get_session()
         session = only_session(db, slug)
-        participation.begin_task(db, session, 1, live_server.url)
-        recording.end_attempt(db, participation.progress(db, session).attempt, "give_up")
-        participation.save_seq(db, session, 1, "4")
+        sessions.begin_task(db, session, 1, live_server.url)
+        attempts.end_attempt(db, sessions.progress(db, session).attempt, "give_up")
+        sessions.save_seq(db, session, 1, "4")
     page.goto(f"{live_server.url}/s/{slug}")
     page.wait_for_url("**/questionnaires")
-    assert page.get_by_text("Übersetzungen englischsprachiger Standardfragebögen").is_visible()
+    assert page.get_by_text("Übersetzungen englischsprachiger Standardfragebögen").count() == 0
+    rows = page.eval_on_selector_all(
+        ".scale", "els => els.map(s => new Set([...s.children].map(o => o.offsetTop)).size)"
+    )
+    assert rows and set(rows) == {1}, rows  # NPS's eleven options included
+    assert page.locator(".scale.wide").count() >= 1
     no_violations(page, "German questionnaires")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     context.close()

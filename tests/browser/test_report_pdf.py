@@ -12,7 +12,7 @@ from pypdf import PdfReader
 import tests.summary_seed as seed
 from uxlab.cli import cli
 from uxlab.db import database_url, get_session
-from uxlab.summary import build_summary
+from uxlab.reports.summary import build_summary
 
 
 @pytest.mark.browser

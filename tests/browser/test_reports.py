@@ -45,7 +45,7 @@ def test_dashboard_and_journey_map_on_a_phone(live_server: Any, browser: Any, tm
         _check(page, axe, tmp_path, "summary")
         with live_server.app.app_context():  # a seventh participant arrives while the page is open
             version = seed.load(get_session(), tmp_path)
-            seed.participation.start_session(get_session(), version, seed.PHONE_UA, "en")
+            seed.sessions.start_session(get_session(), version, seed.PHONE_UA, "en")
         page.evaluate("window.uxlabLive.refresh()")
         page.wait_for_function("document.querySelector('[data-live=participants]').textContent === '7'")
         assert page.locator("#fig-task_success .figure").inner_text() == "67%"  # no reload
@@ -92,5 +92,42 @@ def test_dashboard_and_journey_map_on_a_phone(live_server: Any, browser: Any, tm
         assert "variant=cx-b" in page.url and "a=2" in page.url and "device=desktop" in page.url
         assert "cx version 2 against cx-b" in page.locator("h1").inner_text()
         _check(page, axe, tmp_path, "compare-variants")
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_new_share_link_is_shown_where_the_page_lands_with_a_copy_button(
+    live_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    """Issue 16: the one-time link was a banner at the top while the page jumped to #share."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    with live_server.app.app_context():
+        auth.create_user(get_session(), EMAIL, PASSWORD)
+        seed.seed(get_session(), tmp_path)
+    context = browser.new_context(viewport={"width": 412, "height": 823}, is_mobile=True, has_touch=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/studies/cx/summary")
+        page.fill("#email", EMAIL)
+        page.fill("#password", PASSWORD)
+        with page.expect_navigation():
+            page.click("button[type=submit]")
+        with page.expect_navigation():
+            page.click("text=Create a share link")
+        assert page.url.endswith("/studies/cx/summary#share")
+        field = page.locator("#share #new-share-url")
+        assert field.is_visible() and field.evaluate("el => el.getBoundingClientRect().top >= 0")
+        url = field.input_value()
+        assert "/share/" in url and " " not in url
+        page.get_by_role("button", name="Copy link").click()
+        page.locator("[data-copied]").wait_for(state="visible")
+        assert page.evaluate("navigator.clipboard.readText()") == url
+        _check(page, Axe(), tmp_path, "share-link")
+        assert page.locator(".flash").count() == 1  # no second copy in a banner at the top
+        page.reload()
+        assert page.locator("#new-share-url").count() == 0  # shown once
     finally:
         context.close()

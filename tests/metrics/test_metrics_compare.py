@@ -30,7 +30,7 @@ def test_n_minus_1_two_proportion_matches_chi_square(x1, n1, x2, n2):
     assert r.statistic**2 == pytest.approx(chi2 * (big_n - 1) / big_n)
     assert math.copysign(1, r.statistic) == math.copysign(1, x1 / n1 - x2 / n2)
     assert r.p_value == pytest.approx(stats.chi2.sf(chi2 * (big_n - 1) / big_n, 1))
-    assert r.method == "N-1 two-proportion"
+    assert (r.method, r.test) == ("two_proportions", "N-1 two-proportion")
 
 
 def test_n_minus_1_worked_example_by_hand():
@@ -129,3 +129,26 @@ def test_sample_size_two_proportions_reaches_power():
     assert power(n) >= 0.8 > power(n - 1)
     with pytest.raises(MetricInputError):
         sample_size_two_proportions(0.5, 0.5)
+
+
+def test_compare_nps_adjusted_wald_by_hand():
+    # A: 8 promoters, 2 detractors of 10; B: 3 promoters, 5 detractors, 2 passives of 10.
+    # Rocks (2016) per side: n' = 13; A p' = 8.75/13, d' = 2.75/13; B p' = 3.75/13, d' = 5.75/13;
+    # var = (p' + d' - (p' - d')^2) / n'. z = 0.61538 / sqrt(0.051662 + 0.054392) = 1.88966.
+    from uxlab.metrics import compare_nps
+
+    a, b = [10] * 8 + [3] * 2, [10] * 3 + [3] * 5 + [8] * 2
+    r = compare_nps(a, b)
+    va = (8.75 / 13 + 2.75 / 13 - (6 / 13) ** 2) / 13
+    vb = (3.75 / 13 + 5.75 / 13 - (2 / 13) ** 2) / 13
+    z = (6 / 13 + 2 / 13) / math.sqrt(va + vb)
+    assert r.statistic == pytest.approx(z) and z == pytest.approx(1.88966, abs=1e-4)
+    assert r.p_value == pytest.approx(2 * stats.norm.sf(z))
+    assert r.effect.value == 80.0 and r.effect.unit == "nps_difference"  # raw NPS 60 - (-20)
+    half = 1.959964 * math.sqrt(va + vb) * 100
+    assert (r.effect.low, r.effect.high) == pytest.approx((800 / 13 - half, 800 / 13 + half), abs=1e-3)
+    # two unanimous single respondents: the raw difference 200 lies outside, so the bound widens
+    lone = compare_nps([10], [0])
+    assert lone.effect.high == 200.0 and "widened" in lone.effect.note
+    with pytest.raises(MetricInputError):
+        compare_nps([11, 9], [9])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,9 +12,7 @@ from uxlab.metrics import (
     median_time_s,
     nps_from_counts,
     seq_mean,
-    summarize_tasks,
     sus_summary,
-    time_on_task_s,
     two_proportions,
 )
 
@@ -113,36 +109,3 @@ def test_nps_interval_narrows(promoters, k):
 def test_difference_interval(a, b, confidence):
     effect = two_proportions(a[0], a[1], b[0], b[1], confidence).effect
     assert -1.0 <= effect.low <= effect.estimate <= effect.high <= 1.0
-
-
-attempt_rows = st.lists(
-    st.tuples(
-        st.integers(0, 4),  # task
-        st.integers(0, 3),  # outcome code
-        st.floats(min_value=0.5, max_value=600, allow_nan=False),  # time_s
-        st.one_of(st.none(), st.integers(1, 7)),  # SEQ or not answered
-    ),
-    min_size=1,
-    max_size=120,
-)
-
-
-@checked
-@given(attempt_rows)
-def test_vectorized_summary_equals_scalar_functions(rows):
-    task = np.array([r[0] for r in rows])
-    outcome = np.array([r[1] for r in rows])
-    time_s = np.array([r[2] if r[1] == 0 else np.nan for r in rows])
-    seq = np.array([np.nan if r[3] is None else float(r[3]) for r in rows])
-    s = summarize_tasks(task, outcome, time_s, seq, n_tasks=5)
-    for k in range(5):
-        mine = task == k
-        ok = mine & (outcome == 0)
-        assert s.attempts[k] == mine.sum() and s.successes[k] == ok.sum()
-        if ok.any():
-            med = median_time_s(time_s[ok])
-            assert (s.median_s[k], s.median_low_s[k], s.median_high_s[k]) == (med.estimate, med.low, med.high)
-            assert s.time_on_task_s[k] == pytest.approx(time_on_task_s(time_s[ok]).estimate)
-        answered = mine & ~np.isnan(seq)
-        if answered.any():
-            assert s.seq_mean[k] == pytest.approx(seq_mean(seq[answered]).estimate)

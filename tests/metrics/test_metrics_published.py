@@ -3,7 +3,7 @@
 Each expected number below was read in the named source and is written as printed there;
 the tolerance is half a unit in the source's last printed digit unless a comment says why
 it is wider (a different but documented convention in the source). Where the source used
-another convention than METRICS.md, the comment says which and how far apart they are.
+another convention than docs/METRICS.md, the comment says which and how far apart they are.
 
 Not found (searched, see the issue 3 report): a MeasuringU / Sauro & Lewis worked example
 with printed numbers for the adjusted-Wald NPS interval or for the N-1 two-proportion test.
@@ -35,7 +35,7 @@ def bounds(estimate: Estimate | None) -> tuple[float, float]:
 # and, for p = d = 1/3, a 95% interval of width "CI ~ 320 / sqrt(n)": "for a confidence
 # interval width of 10 or 1, you need 1024 or 102,400 responses".
 # Convention: the source uses the plain Wald interval; uxlab uses the adjusted Wald of
-# METRICS.md (n + 3, P and D + 3/4), which narrows the interval by about 0.2% at n ~ 1000
+# docs/METRICS.md (n + 3, P and D + 3/4), which narrows the interval by about 0.2% at n ~ 1000
 # and by 0.0015% at n ~ 100,000. Counts must split into exact thirds, so n is the nearest
 # multiple of 3 (1023 for 1024, 102,399 for 102,400).
 
@@ -109,7 +109,7 @@ def test_n_minus_1_two_proportion_uxr_compare_rates_article():
 #   ci.prop2(.05, 57, 15, 100, 100): Estimate 0.4117647,  SE 0.06083948, LL 0.2925215,   UL 0.5310079
 # Convention: statpsych adds exactly 1 success and 2 trials to each group (Agresti & Caffo's
 # rounding of z^2/4 and z^2/2 at 95%); uxlab adds z^2/4 = 0.9604 and z^2/2 = 1.9208 as
-# METRICS.md says. That moves the bounds and the adjusted centre by less than 4e-4 at these
+# docs/METRICS.md says. That moves the bounds and the adjusted centre by less than 4e-4 at these
 # sizes, so they are compared to 3 decimals; the standard error to 4. uxlab's point
 # estimate is the raw difference (p1 - p2), so statpsych's adjusted "Estimate" is compared
 # with the interval's centre.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 from scipy import stats
@@ -19,7 +20,7 @@ def test_adjusted_wald_4_of_5_tullis():
     assert r.estimate == 0.8
     assert r.low == pytest.approx(0.3596, abs=5e-4)
     assert r.high == pytest.approx(0.9796, abs=5e-4)
-    assert (r.n, r.method, r.confidence) == (5, "adjusted-wald", 0.95)
+    assert (r.n, r.unit, r.method, r.note, r.confidence) == (5, "share", "completion_rate", "", 0.95)
 
 
 def test_adjusted_wald_7_of_10_and_3_of_10_measuringu():
@@ -65,14 +66,15 @@ def test_best_point_estimate_rule_boundaries():
     # 0.5 to 0.9 inclusive, LaPlace above 0.9.
     z2 = stats.norm.ppf(0.975) ** 2
     below = best_point_estimate(4, 9)
-    assert below.method == "wilson" and below.value == pytest.approx((4 + z2 / 2) / (9 + z2))
+    assert below.rule == "wilson" and below.value == pytest.approx((4 + z2 / 2) / (9 + z2))
     assert best_point_estimate(5, 10) == best_point_estimate(5, 10)
-    assert best_point_estimate(5, 10).method == "mle" and best_point_estimate(5, 10).value == 0.5
-    assert best_point_estimate(9, 10).method == "mle" and best_point_estimate(9, 10).value == 0.9
-    assert best_point_estimate(27, 30).method == "mle"
+    assert best_point_estimate(5, 10).rule == "mle" and best_point_estimate(5, 10).value == 0.5
+    assert best_point_estimate(9, 10).rule == "mle" and best_point_estimate(9, 10).value == 0.9
+    assert best_point_estimate(27, 30).rule == "mle"
     above = best_point_estimate(10, 10)
-    assert above.method == "laplace" and above.value == pytest.approx(11 / 12)
-    assert best_point_estimate(0, 5).method == "wilson"
+    assert above.rule == "laplace" and above.value == pytest.approx(11 / 12)
+    assert best_point_estimate(0, 5).rule == "wilson"
+    assert (above.method, above.unit, above.n, above.low) == ("best_point_estimate", "share", 10, None)
 
 
 def test_benchmark_small_sample_uses_mid_p():
@@ -80,7 +82,7 @@ def test_benchmark_small_sample_uses_mid_p():
     # case); independent check: mid-p = exact P(X >= 8) - P(X = 8) / 2.
     result = versus_benchmark(8, 9, 0.7)
     exact = stats.binomtest(8, 9, 0.7, alternative="greater").pvalue
-    assert result.method == "mid-p exact binomial"
+    assert (result.method, result.test) == ("completion_vs_benchmark", "mid-p exact binomial")
     assert result.p_value == pytest.approx(exact - 0.5 * stats.binom.pmf(8, 9, 0.7))
     assert result.p_value == pytest.approx(0.1182, abs=1e-4)  # 0.0404 + 0.1556 / 2
     assert result.alternative == "greater"
@@ -90,19 +92,19 @@ def test_benchmark_less_and_switch_to_normal_at_15():
     less = versus_benchmark(3, 10, 0.78, alternative="less")
     assert less.p_value == pytest.approx(stats.binom.cdf(2, 10, 0.78) + 0.5 * stats.binom.pmf(3, 10, 0.78))
     # 14 failures -> still exact; 15 successes and 15 failures -> normal approximation
-    assert versus_benchmark(86, 100).method == "mid-p exact binomial"
+    assert versus_benchmark(86, 100).test == "mid-p exact binomial"
     normal = versus_benchmark(85, 100)
     z = (0.85 - 0.78) / math.sqrt(0.78 * 0.22 / 100)
-    assert normal.method == "normal approximation"
+    assert normal.test == "normal approximation"
     assert normal.statistic == pytest.approx(z)
     assert normal.p_value == pytest.approx(stats.norm.sf(z))
 
 
 def test_success_shares():
     shares = success_shares(3, 2, 10)
-    assert shares.direct == completion_rate(3, 10)
-    assert shares.indirect == completion_rate(2, 10)
-    assert shares.to_dict()["direct"]["estimate"] == 0.3
+    assert shares.direct == replace(completion_rate(3, 10), method="success_shares")
+    assert shares.indirect == replace(completion_rate(2, 10), method="success_shares")
+    assert shares.to_dict()["direct"]["value"] == shares.value == 0.3
     with pytest.raises(MetricInputError):
         success_shares(6, 5, 10)
 

@@ -11,32 +11,39 @@ from pathlib import Path
 import pytest
 
 import uxlab.metrics as metrics
-from uxlab.metrics import registry
+from uxlab.metrics import registry, units
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def _readme_rows() -> list[tuple[str, ...]]:
+def _readme_section() -> str:
     text = README.read_text(encoding="utf-8")
     match = re.search(r"<!-- section: metrics -->(.*?)<!-- /section: metrics -->", text, re.S)
     assert match, "README.md has no metrics section"
-    rows = []
-    for line in match.group(1).splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if line.startswith("| `") and len(cells) == 4:
-            rows.append((cells[0].strip("`"), cells[1], cells[2], cells[3].strip("`")))
-    return rows
+    return match.group(1)
 
 
-def test_readme_table_matches_registry():
-    expected = [(m.name, m.unit, m.source, m.path) for m in registry.METRICS]
-    rows = _readme_rows()
-    missing = sorted(set(expected) - set(rows))
-    extra = sorted(set(rows) - set(expected))
-    assert not missing and not extra, (
-        f"README metric table out of date; missing rows {missing}, extra rows {extra}. "
-        "Regenerate with: python -c 'from uxlab.metrics import registry; print(registry.markdown_table())'"
-    )
+REGENERATE = (
+    "Regenerate with: .venv/bin/python -c 'from uxlab.metrics import registry, units; "
+    "print(registry.markdown_table()); print(); print(units.markdown_table())'"
+)
+
+
+def test_readme_metric_table_is_the_registry():
+    section = _readme_section()
+    assert registry.markdown_table() in section, f"README metric table out of date. {REGENERATE}"
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    names = [line.split("|")[1].strip().strip("`") for line in rows]
+    assert set(registry.by_name()) <= set(names)
+
+
+def test_readme_lists_units_from_the_one_table():
+    # Issue 15: the README's metric table names each metric's unit from one table.
+    section = _readme_section()
+    assert units.markdown_table() in section, f"README unit table out of date. {REGENERATE}"
+    assert "| metric | unit | n counts | source | function |" in section
+    for metric in registry.METRICS:
+        assert metric.units and all(key in units.UNITS for key in metric.units), metric.name
 
 
 def test_registry_names_unique_and_functions_public():
@@ -44,7 +51,7 @@ def test_registry_names_unique_and_functions_public():
     assert len(table) == len(registry.METRICS)
     for metric in registry.METRICS:
         assert callable(metric.function) and metric.function.__doc__, metric.name
-        assert metric.unit and metric.source
+        assert metric.units and metric.source
         assert metric.function.__module__.startswith("uxlab.metrics.")
     assert registry.get("completion_rate").function is metrics.completion_rate
     with pytest.raises(KeyError, match="no metric called"):

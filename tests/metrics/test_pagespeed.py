@@ -128,8 +128,11 @@ def test_cls_window_closes_after_five_seconds() -> None:
 
 def test_tbt_counts_the_part_over_50ms_clipped_to_the_window() -> None:
     # 300 ms task after FCP -> 250; 40 ms task -> 0; task straddling FCP keeps 120 - 50 = 70.
-    assert ps.tbt_from_long_tasks([1000, 2000, 380], [300, 40, 220], fcp_ms=480, end_ms=5000) == 320.0
-    assert ps.tbt_from_long_tasks([4900], [300], fcp_ms=0, end_ms=5000) == 50.0
+    tbt = ps.tbt_from_long_tasks(
+        starts_ms=[1000, 2000, 380], durations_ms=[300, 40, 220], fcp_ms=480, window_end_ms=5000
+    )
+    assert tbt == 320.0
+    assert ps.tbt_from_long_tasks(starts_ms=[4900], durations_ms=[300], fcp_ms=0, window_end_ms=5000) == 50.0
 
 
 def test_representative_run_is_closest_to_both_medians() -> None:

@@ -6,6 +6,12 @@
   On the 1350x940 desktop viewport: impact fraction (470 + 135) x 1350 / (1350 x 940) and
   distance fraction 135 / max(1350, 940) (web.dev "Cumulative Layout Shift", layout shift
   score = impact fraction x distance fraction) = 0.6436 x 0.1 = 0.0644.
+- ``/shift-after-load-200``, ``-500``, ``-900``: the same box and shift as ``/shift``, made
+  200, 500 or 900 ms after the load event (a late banner); each gives ``SHIFT_CLS``.
+- ``/lcp-after-load``: text, then 400 ms after the load event a 1000x600 image is added
+  (the late LCP candidate: LCP = its paint, after load).
+- ``/long-tasks-after-load``: busy loops of 200 ms and 120 ms, started 100 ms and 700 ms
+  after the load event (TBT = (200 - 50) + (120 - 50) = 220 ms).
 - ``/busy``: a 300 ms busy loop in a task 50 ms after first paint (TBT = 300 - 50 = 250 ms).
 - ``/heavy``: 200 kB of text plus three 50 kB scripts (slows down under throttling).
 - ``/error``: HTTP 500.
@@ -32,6 +38,7 @@ from pathlib import Path
 
 SHIFT_CLS = (470 + 135) * 1350 / (1350 * 940) * (135 / 1350)
 
+LATE_SHIFT_DELAYS_MS = (200, 500, 900)
 STYLE = "<style>html,body{margin:0;overflow:hidden;font:16px sans-serif}</style>"
 
 
@@ -72,6 +79,29 @@ PAGES = {
         "<script>new PerformanceObserver((list, obs) => { obs.disconnect(); setTimeout(() => {"
         "document.getElementById('box').style.top = '135px'; }, 100); })"
         ".observe({type: 'paint', buffered: true});</script>"
+    ),
+    **{
+        f"/shift-after-load-{delay}": (
+            f"<!doctype html><title>late shift</title>{STYLE}"
+            '<div id="box" style="position:absolute;top:0;left:0;width:1350px;height:470px;'
+            'background:#369">box</div>'
+            "<script>addEventListener('load', () => setTimeout(() => {"
+            f"document.getElementById('box').style.top = '135px'; }}, {delay}));</script>"
+        )
+        for delay in LATE_SHIFT_DELAYS_MS
+    },
+    "/lcp-after-load": (
+        f"<!doctype html><title>late LCP</title>{STYLE}<p>Text first.</p>"
+        "<script>addEventListener('load', () => setTimeout(() => { const img = new Image(1000, 600);"
+        "img.alt = 'a late image'; img.src = '/image.png'; document.body.append(img); }, 400));</script>"
+    ),
+    "/long-tasks-after-load": (
+        f"<!doctype html><title>long tasks</title>{STYLE}<h1>Long tasks after load</h1>"
+        "<script>const busy = (ms) => { const end = performance.now() + ms;"
+        " while (performance.now() < end) {} };"
+        "addEventListener('load', () => { setTimeout(() => busy(200), 100);"
+        " setTimeout(() => busy(120), 700); });"
+        "</script>"
     ),
     "/busy": (
         f"<!doctype html><title>busy</title>{STYLE}<h1>Busy page</h1>"

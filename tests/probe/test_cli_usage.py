@@ -17,6 +17,13 @@ def _run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output.strip()
 
 
+@pytest.mark.parametrize("runs", ["0", "-1"])
+def test_runs_below_one_is_a_usage_error(runs: str) -> None:
+    code, output = _run("--url", "http://127.0.0.1:1/", "--runs", runs)
+    assert code == 2
+    assert "Invalid value for '--runs'" in output
+
+
 def test_bad_scenario_file_names_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(HELPDESK.read_text(encoding="utf-8").replace("runs: 3 ", "runs: two "), encoding="utf-8")

@@ -10,12 +10,14 @@ import pytest
 from click.testing import CliRunner
 from junitparser import JUnitXml
 
-from tests.probe.sites import SHIFT_CLS
+from tests.probe.conftest import AsyncBrowser
+from tests.probe.sites import LATE_SHIFT_DELAYS_MS, SHIFT_CLS
 from uxlab.cli import cli
 from uxlab.errors import ProbeError
-from uxlab.probe.measure import measure
+from uxlab.probe.measure import context_options, measure
 from uxlab.probe.runner import CONCURRENCY_NOTE
-from uxlab.scenarios import BUILTIN_PROFILES
+from uxlab.probe_report import PRECISION
+from uxlab.scenarios import BUILTIN_PROFILES, Profile
 
 pytestmark = pytest.mark.browser
 DESKTOP = BUILTIN_PROFILES["desktop"]
@@ -39,9 +41,49 @@ def test_layout_shift_gives_the_computed_cls(probe_browser, test_site) -> None: 
     assert mobile.metrics["cls"] > 0.005
 
 
+@pytest.mark.parametrize("delay_ms", LATE_SHIFT_DELAYS_MS)
+def test_shift_after_load_is_counted(probe_browser, test_site, delay_ms: int) -> None:  # type: ignore[no-untyped-def]
+    # Lighthouse watches at least 1 s after load (pauseAfterLoadMs), then quiet windows.
+    url = f"{test_site}/shift-after-load-{delay_ms}"
+    run = probe_browser.run(measure(probe_browser.browser, url, DESKTOP))
+    assert run.metrics["cls"] == pytest.approx(SHIFT_CLS, abs=0.01)
+    assert run.wall_s > 2.0  # load + 1 s + 1 s of CPU quiet (Lighthouse's default windows)
+
+
+def test_first_run_of_a_fresh_browser_counts_only_the_page(test_site: str) -> None:
+    fresh = AsyncBrowser()  # Chromium asks a fresh profile's first tab for /favicon.ico
+    try:
+        run = fresh.run(measure(fresh.browser, test_site + "/fast", DESKTOP))
+    finally:
+        fresh.close()
+    assert run.metrics["requests"] == 1  # the document; /fast loads nothing else
+
+
+def test_throttled_ttfb_excludes_the_emulated_latency_as_lighthouse_does(probe_browser, test_site) -> None:  # type: ignore[no-untyped-def]
+    slow = Profile(1350, 940, rtt_ms=1000.0, name="slow-network")
+    run = probe_browser.run(measure(probe_browser.browser, test_site + "/fast", slow))
+    # Lighthouse 13 with devtools throttling reports the document's first header byte at the
+    # network stack (receiveHeadersStart), before the emulated latency holds it back; the
+    # paint comes after the latency. A TTFB budget does not see the profile's latency, FCP does.
+    assert run.metrics["ttfb_ms"] < 1000 <= run.metrics["fcp_ms"]
+
+
+def test_lighthouse_mobile_profile_is_lighthouses_devtools_preset(probe_browser, test_site) -> None:  # type: ignore[no-untyped-def]
+    profile = BUILTIN_PROFILES["lighthouse-mobile"]
+    # Lighthouse 13 core/config/constants.js (mobileSlow4G, Moto G Power), kbit/s of 1,024 bits.
+    assert (profile.rtt_ms, profile.cpu_slowdown, profile.mobile) == (562.5, 4.0, True)
+    assert (profile.down_kbps / 1.024, profile.up_kbps / 1.024) == pytest.approx((1474.56, 675.0))
+    options = context_options(profile)
+    assert options["viewport"] == {"width": 412, "height": 823} and options["device_scale_factor"] == 1.75
+    run = probe_browser.run(measure(probe_browser.browser, test_site + "/fast", profile))
+    assert run.metrics["ttfb_ms"] < 562.5 <= run.metrics["fcp_ms"]  # as Lighthouse's devtools mode
+
+
 def test_busy_loop_after_first_paint_gives_tbt_near_250(probe_browser, test_site) -> None:  # type: ignore[no-untyped-def]
     run = probe_browser.run(measure(probe_browser.browser, test_site + "/busy", DESKTOP))
-    assert run.metrics["tbt_ms"] == pytest.approx(250, abs=60)  # one 300 ms task: 300 - 50
+    # One 300 ms task: 300 - 50. A run now watches 2 s longer than the task; on a loaded
+    # machine CPU contention only lengthens tasks (one of 387 ms was seen at load average 16).
+    assert 190 <= run.metrics["tbt_ms"] <= 400
 
 
 def test_mobile_throttling_slows_the_same_page(probe_browser, test_site) -> None:  # type: ignore[no-untyped-def]
@@ -99,6 +141,21 @@ def test_cli_concurrency_json_validates_and_notes_disturbance(test_site: str, tm
     assert JUnitXml.fromfile(str(tmp_path / "r.xml")).tests == 0  # no budgets, no tasks
 
 
+def test_cli_parallel_runs_each_trace_and_no_concurrency_note(test_site: str, tmp_path: Path) -> None:
+    # Three runs in flight, one browser each (Chromium traces one page per browser at a time):
+    # every run has its own filmstrip, and their loads never overlap, so no disturbance note.
+    out = tmp_path / "r.json"
+    args = ["probe", "--url", test_site + "/shift", "--url", test_site + "/slow-image", "--runs", "3"]
+    args += ["--profile", "desktop", "--parallel", "3", "--no-tasks", "--json", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert CONCURRENCY_NOTE not in report["notes"] and report["concurrency"] == 1
+    assert all(r["metrics"]["si_ms"] is not None for p in report["pages"] for r in p["runs"])
+    assert all(r["metrics"]["cls"] > 0.05 for r in report["pages"][0]["runs"])  # /shift's 0.0644
+    assert all(r["metrics"]["lcp_ms"] >= 800 for r in report["pages"][1]["runs"])  # the held-back image
+
+
 SCENARIO = """slug: speed-check
 title: Speed check
 language: en
@@ -139,3 +196,29 @@ def test_cli_exit_status_follows_error_budgets(
     assert cases["/busy tbt_ms median"].is_passed is (exit_code == 0)  # TBT ~250 ms
     assert cases["/shift cls pessimistic"].is_passed  # CLS 0.064 > 0.01, but only a warning
     assert "warn: cls pessimistic" in result.output  # the Markdown summary names it
+
+
+def test_repeated_url_and_profile_probe_once_and_numbers_are_rounded(test_site: str, tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    url = test_site + "/shift"
+    args = [
+        "probe",
+        "--url",
+        url,
+        "--url",
+        url,
+        "--runs",
+        "1",
+        "--profile",
+        "desktop",
+        "--profile",
+        "desktop",
+    ]
+    result = CliRunner().invoke(cli, [*args, "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [(p["path"], p["profile"], len(p["runs"])) for p in report["pages"]] == [(url, "desktop", 1)]
+    run = report["pages"][0]["runs"][0]
+    for metric, value in run["metrics"].items():
+        assert value is None or round(value, PRECISION[metric]) == value, (metric, value)
+    assert round(run["score"], 2) == run["score"] and round(run["wall_s"], 3) == run["wall_s"]

@@ -7,15 +7,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import flask
 import pytest
 from click.testing import CliRunner
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from uxlab import auth, scenarios, studies
+from uxlab import auth, probe_uploads, scenarios, studies
 from uxlab.cli import cli
 from uxlab.db import get_session
 from uxlab.errors import ProbeError
-from uxlab.probe import store
 from uxlab.probe.runner import Plan, execute, plan_from_scenario
 from uxlab.probe.upload import upload
 
@@ -36,11 +36,9 @@ def test_demo_study_paths_pass_on_desktop_and_phone(
     assert [p.name for p in plan.profiles] == ["desktop", "mobile"]
     report = probe_browser.run(execute(probe_browser.browser, plan, artifacts=tmp_path))
     ids = ["find-helpdesk", "open-ticket", "find-hotline", "router-warranty"]
-    assert [(t["id"], t["profile"]) for t in report["tasks"]] == [
-        (i, p) for i in ids for p in ("desktop", "mobile")
-    ]
-    assert all(t["passed"] for t in report["tasks"]), report["tasks"]
-    assert report["summary"]["exit_code"] == 0
+    assert [(t.id, t.profile) for t in report.tasks] == [(i, p) for i in ids for p in ("desktop", "mobile")]
+    assert all(t.passed for t in report.tasks), report.tasks
+    assert report.summary.exit_code == 0
     assert not (tmp_path / "s").exists()  # no failure screenshots
 
 
@@ -60,15 +58,16 @@ def test_renamed_link_fails_naming_the_step(probe_browser: Any, live_server: Any
         plan, tasks=tuple(t for t in plan.tasks if t.id in {"find-helpdesk", "find-hotline"})
     )
     report = probe_browser.run(execute(probe_browser.browser, plan, artifacts=tmp_path / "shots"))
-    tasks = {t["id"]: t for t in report["tasks"]}
+    tasks = {t.id: t for t in report.tasks}
     broken = tasks["find-helpdesk"]
-    assert not broken["passed"]
-    assert broken["failed_step"] == 3
-    assert broken["error"].startswith("step 3 (click: a#helpdesk-link) failed")
-    assert Path(broken["screenshot"]).name == "task-find-helpdesk-desktop.png"
-    assert Path(broken["screenshot"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert tasks["find-hotline"]["passed"]
-    assert report["summary"]["exit_code"] == 1
+    assert not broken.passed
+    assert broken.failed_step == 3
+    assert broken.error is not None and broken.error.startswith("step 3 (click: a#helpdesk-link) failed")
+    assert broken.screenshot is not None
+    assert Path(broken.screenshot).name == "task-find-helpdesk-desktop.png"
+    assert Path(broken.screenshot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert tasks["find-hotline"].passed
+    assert report.summary.exit_code == 1
 
 
 def test_upload_appears_in_history_and_tokens_are_checked(live_server: Any, tmp_path: Path) -> None:
@@ -78,10 +77,12 @@ def test_upload_appears_in_history_and_tokens_are_checked(live_server: Any, tmp_
         db = get_session()
         studies.store_scenario(db, scenarios.load(HELPDESK))
         studies.store_scenario(db, scenarios.loads(text.replace("slug: helpdesk", "slug: other-study")))
-        token = store.create_token(db, "helpdesk", "CI")
-        other_token = store.create_token(db, "other-study")
+        token = probe_uploads.create_token(db, "helpdesk", "CI")
+        other_token = probe_uploads.create_token(db, "other-study")
         user = auth.create_user(db, "probe-researcher@example.org", "a long enough password 123")
-        user_id = user.id
+    with app.test_request_context():  # a real server-side session, as signing in makes
+        auth.login(get_session(), user)
+        session_id = flask.session[auth.SESSION_KEY]
     out = tmp_path / "report.json"
     args = ["probe", str(HELPDESK), "--server", live_server.url, "--runs", "1", "--profile", "desktop"]
     args += [
@@ -101,7 +102,7 @@ def test_upload_appears_in_history_and_tokens_are_checked(live_server: Any, tmp_
 
     client = app.test_client()
     with client.session_transaction() as session:
-        session[auth.SESSION_KEY] = user_id
+        session[auth.SESSION_KEY] = session_id
     listing = client.get("/studies/helpdesk/probes").get_data(as_text=True)
     assert "path=/products" in listing and "Create upload token" in listing
     page = client.get("/studies/helpdesk/probes/page?path=/products")

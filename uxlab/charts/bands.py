@@ -14,11 +14,11 @@ from uxlab.charts.svg import (
     STATUS_FILL,
     STATUS_LABEL,
     chart_id,
+    fit,
     line,
     num,
     patterns,
     rect,
-    short,
     status_fill,
     svg,
     text,
@@ -164,7 +164,7 @@ def cwv_chart(
     for i, row in enumerate(rows):
         y = top + i * row_h
         name = _METRIC_NAMES.get(row.metric, row.metric)
-        body.append(text(label_w - 8, y + 21, short(f"{row.label} {name}", 30), "end"))
+        body.append(text(label_w - 8, y + 21, fit(f"{row.label} {name}", label_w - 12), "end"))
         good, poor = CWV_THRESHOLDS[row.metric]
         maximum = max(poor * 1.6, row.p75 * 1.05)
         x = lambda v, m=maximum: plot_x + min(v, m) / m * plot_w  # noqa: E731

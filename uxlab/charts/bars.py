@@ -13,12 +13,12 @@ from uxlab.charts.svg import (
     GRID,
     MUTED,
     chart_id,
+    fit,
     line,
     nice_max,
     num,
     pct,
     rect,
-    short,
     svg,
     text,
     ticks,
@@ -71,7 +71,7 @@ def rate_bars(
     for i, bar in enumerate(bars):
         y = TOP + i * ROW_H
         mid = y + ROW_H / 2
-        body.append(text(LABEL_X - 8, mid + 4, short(bar.label), "end"))
+        body.append(text(LABEL_X - 8, mid + 4, fit(bar.label, LABEL_X - 12), "end"))
         if bar.rate is None:
             body.append(text(LABEL_X + 4, mid + 4, "no attempts", fill=MUTED))
             parts.append(f"{bar.label}: no attempts")
@@ -136,7 +136,7 @@ def time_distribution(
     for i, (group, arr) in enumerate(zip(groups, arrays, strict=True)):
         y = TOP + i * ROW_H * 1.5
         mid = y + ROW_H * 0.75
-        body.append(text(LABEL_X - 8, mid + 4, short(group.label), "end"))
+        body.append(text(LABEL_X - 8, mid + 4, fit(group.label, LABEL_X - 12), "end"))
         if group.target_s:
             x = LABEL_X + group.target_s * scale
             body.append(

@@ -65,6 +65,32 @@ def short(label: str, limit: int = 26) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
+_NARROW = set("iljtfr!.,:;'|/ ()[]")
+_WIDE = set("mwMW@%…")
+
+
+def text_width(label: str, font_px: float = 13) -> float:
+    """A generous estimate of ``label``'s width in px, so a label never runs off the chart.
+
+    Per-character widths (in em) are at or above those of the widest common fallback font
+    (DejaVu Sans, which headless Chromium uses when system-ui has no font).
+    """
+    ems = sum(
+        0.42 if ch in _NARROW else 1.0 if ch in _WIDE else 0.8 if ch.isupper() or ch.isdigit() else 0.64
+        for ch in label
+    )
+    return ems * font_px
+
+
+def fit(label: str, width_px: float, font_px: float = 13) -> str:
+    """``label`` shortened with "…" until it fits ``width_px`` (the full text stays in the desc)."""
+    if text_width(label, font_px) <= width_px:
+        return label
+    while label and text_width(label + "…", font_px) > width_px:
+        label = label[:-1]
+    return label.rstrip() + "…"
+
+
 def text(x: float, y: float, content: str, anchor: str = "start", **attrs: object) -> str:
     """A ``<text>`` element; ``content`` is escaped."""
     extra = "".join(f' {k.rstrip("_").replace("_", "-")}="{esc(v)}"' for k, v in attrs.items())

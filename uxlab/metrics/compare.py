@@ -55,15 +55,21 @@ def two_proportions(
     a1, a2 = (x1 + zc * zc / 4) / (n1 + zc * zc / 2), (x2 + zc * zc / 4) / (n2 + zc * zc / 2)
     se = math.sqrt(a1 * (1 - a1) / (n1 + zc * zc / 2) + a2 * (1 - a2) / (n2 + zc * zc / 2))
     effect = Estimate(
-        p1 - p2,
-        inputs.clip(a1 - a2 - zc * se, -1.0, 1.0),
-        inputs.clip(a1 - a2 + zc * se, -1.0, 1.0),
-        big_n,
-        "difference, agresti-caffo",
-        confidence,
+        value=p1 - p2,
+        low=inputs.clip(a1 - a2 - zc * se, -1.0, 1.0),
+        high=inputs.clip(a1 - a2 + zc * se, -1.0, 1.0),
+        n=big_n,
+        unit="share_difference",
+        method="two_proportions",
+        confidence=confidence,
     )
     return TestResult(
-        z, 1.0 if pq == 0 else _p_normal(z, alternative), "N-1 two-proportion", alternative, None, effect
+        statistic=z,
+        p_value=1.0 if pq == 0 else _p_normal(z, alternative),
+        method="two_proportions",
+        test="N-1 two-proportion",
+        effect=effect,
+        alternative=alternative,
     )
 
 
@@ -91,14 +97,21 @@ def mcnemar_exact(success_a: Values, success_b: Values, confidence: float = 0.95
     p12, p21 = (only_a + add) / n_adj, (only_b + add) / n_adj
     half = z * math.sqrt(max((p12 + p21) - (p21 - p12) ** 2, 0.0) / n_adj)
     effect = Estimate(
-        (only_a - only_b) / n,
-        inputs.clip(p12 - p21 - half, -1.0, 1.0),
-        inputs.clip(p12 - p21 + half, -1.0, 1.0),
-        n,
-        "difference of paired proportions, adjusted-wald (Agresti & Min 2005)",
-        confidence,
+        value=(only_a - only_b) / n,
+        low=inputs.clip(p12 - p21 - half, -1.0, 1.0),
+        high=inputs.clip(p12 - p21 + half, -1.0, 1.0),
+        n=n,
+        unit="share_difference",
+        method="mcnemar_exact",
+        confidence=confidence,
     )
-    return TestResult(float(min(only_a, only_b)), p, "exact McNemar", "two-sided", None, effect)
+    return TestResult(
+        statistic=float(min(only_a, only_b)),
+        p_value=p,
+        method="mcnemar_exact",
+        test="exact McNemar",
+        effect=effect,
+    )
 
 
 def _welch(a: np.ndarray, b: np.ndarray, field: str) -> tuple[float, float, float]:
@@ -133,15 +146,24 @@ def compare_times_s(
     diff, se, df = _welch(a, b, "time_s")
     half = inputs.t_critical(confidence, df) * se
     effect = Estimate(
-        math.exp(diff),
-        math.exp(diff - half),
-        math.exp(diff + half),
-        int(a.size + b.size),
-        "ratio of geometric means",
-        confidence,
+        value=math.exp(diff),
+        low=math.exp(diff - half),
+        high=math.exp(diff + half),
+        n=int(a.size + b.size),
+        unit="ratio",
+        method="compare_times_s",
+        confidence=confidence,
     )
     t = diff / se
-    return TestResult(t, _p_t(t, df, alternative), "Welch t on ln(time)", alternative, df, effect)
+    return TestResult(
+        statistic=t,
+        p_value=_p_t(t, df, alternative),
+        method="compare_times_s",
+        test="Welch t on ln(time)",
+        effect=effect,
+        alternative=alternative,
+        df=df,
+    )
 
 
 def compare_ratings(
@@ -158,21 +180,36 @@ def compare_ratings(
     """
     inputs.alternative(alternative)
     low, high = scale if scale is not None else (None, None)
+    if scale is not None and not (
+        len(scale) == 2 and all(math.isfinite(v) for v in scale) and scale[0] < scale[1]
+    ):
+        raise MetricInputError(
+            f"scale must be (lowest, highest) finite ratings, got {scale!r}", field="scale"
+        )
     a = inputs.values(ratings_a, field="ratings_a", low=low, high=high, min_n=2)
     b = inputs.values(ratings_b, field="ratings_b", low=low, high=high, min_n=2)
     diff, se, df = _welch(a, b, "ratings")
     half = inputs.t_critical(confidence, df) * se
     span = math.inf if scale is None else float(scale[1] - scale[0])
     effect = Estimate(
-        diff,
-        inputs.clip(diff - half, -span, span),
-        inputs.clip(diff + half, -span, span),
-        int(a.size + b.size),
-        "difference of means",
-        confidence,
+        value=diff,
+        low=inputs.clip(diff - half, -span, span),
+        high=inputs.clip(diff + half, -span, span),
+        n=int(a.size + b.size),
+        unit="rating_difference",
+        method="compare_ratings",
+        confidence=confidence,
     )
     t = diff / se
-    return TestResult(t, _p_t(t, df, alternative), "Welch t", alternative, df, effect)
+    return TestResult(
+        statistic=t,
+        p_value=_p_t(t, df, alternative),
+        method="compare_ratings",
+        test="Welch t",
+        effect=effect,
+        alternative=alternative,
+        df=df,
+    )
 
 
 def sample_size_completion(margin: float, expected_rate: float = 0.5, confidence: float = 0.95) -> int:
@@ -213,3 +250,48 @@ def sample_size_two_proportions(
         rate_a * (1 - rate_a) + rate_b * (1 - rate_b)
     )
     return math.ceil(top**2 / (rate_a - rate_b) ** 2 - 1e-9)
+
+
+def compare_nps(
+    ratings_a: Values, ratings_b: Values, confidence: float = 0.95, alternative: str = "two-sided"
+) -> TestResult:
+    """Two NPS (0..10 ratings) by the adjusted-Wald z-test; effect = NPS A - NPS B in NPS points.
+
+    Each side: n' = n + 3, p' = (P + 3/4) / n', d' = (D + 3/4) / n', var = (p' + d' -
+    (p' - d')^2) / n'; z = ((p'_a - d'_a) - (p'_b - d'_b)) / sqrt(var_a + var_b), interval
+    100 (difference +- z_crit sqrt(var_a + var_b)) clipped to -200..200 (Rocks 2016;
+    MeasuringU, Sauro & Lewis 2021, "How to statistically compare two Net Promoter Scores").
+    The effect's value is the raw difference; its interval is widened to include it (and
+    ``note`` says so) when few unanimous respondents put it outside, as ``nps`` does.
+    """
+    inputs.alternative(alternative)
+    sides = []
+    for name, ratings in (("ratings_a", ratings_a), ("ratings_b", ratings_b)):
+        arr = inputs.values(ratings, field=name, low=0, high=10, integer=True)
+        promoters, detractors = int(np.count_nonzero(arr >= 9)), int(np.count_nonzero(arr <= 6))
+        n_adj = arr.size + 3
+        p, d = (promoters + 0.75) / n_adj, (detractors + 0.75) / n_adj
+        raw = 100.0 * (promoters - detractors) / arr.size
+        sides.append((p - d, (p + d - (p - d) ** 2) / n_adj, raw, int(arr.size)))
+    (ca, va, ra, na), (cb, vb, rb, nb) = sides
+    se = math.sqrt(va + vb)
+    half = inputs.z_critical(confidence) * se
+    raw = ra - rb
+    low = inputs.clip(100.0 * (ca - cb - half), -200.0, 200.0)
+    high = inputs.clip(100.0 * (ca - cb + half), -200.0, 200.0)
+    note = ""
+    if not low <= raw <= high:
+        low, high = min(low, raw), max(high, raw)
+        note = "interval widened to include the raw difference (few unanimous respondents)"
+    effect = Estimate(value=raw, low=low, high=high, n=na + nb, unit="nps_difference", method="compare_nps",
+                      note=note, confidence=confidence)  # fmt: skip
+    z = (ca - cb) / se
+    return TestResult(
+        statistic=z,
+        p_value=_p_normal(z, alternative),
+        method="compare_nps",
+        test="adjusted-Wald z for two NPS",
+        effect=effect,
+        alternative=alternative,
+        note=note,
+    )

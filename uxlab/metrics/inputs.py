@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from uxlab.errors import MetricInputError
 
@@ -49,6 +48,14 @@ def values(
     if integer and not np.all(arr == np.round(arr)):
         raise MetricInputError(f"{field}: ratings must be whole scale points", field=field)
     return arr
+
+
+def number(value: Any, field: str, low: float | None = None) -> float:
+    """Return one finite number (not NaN, not infinite, not below ``low``)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise MetricInputError(f"{field}: must be a number, got {value!r}", field=field)
+    (checked,) = values([float(value)], field=field, low=low)
+    return float(checked)
 
 
 def times_s(data: Iterable[float] | np.ndarray, *, field: str = "time_s", min_n: int = 1) -> np.ndarray:
@@ -93,11 +100,15 @@ def confidence_level(confidence: float) -> float:
 
 def z_critical(confidence: float) -> float:
     """Two-sided normal critical value, e.g. 1.959964 for 0.95 (exact, from scipy)."""
+    from scipy import stats  # here, not at the top: pagespeed (the probe client) needs no scipy
+
     return float(stats.norm.ppf(0.5 + confidence_level(confidence) / 2))
 
 
 def t_critical(confidence: float, df: float) -> float:
     """Two-sided Student-t critical value for ``df`` degrees of freedom."""
+    from scipy import stats
+
     return float(stats.t.ppf(0.5 + confidence_level(confidence) / 2, df))
 
 

@@ -16,29 +16,43 @@ from scipy import stats
 from uxlab.errors import MetricInputError
 from uxlab.metrics import inputs
 from uxlab.metrics.intervals import mean_t
-from uxlab.metrics.rates import completion_rate
-from uxlab.metrics.results import Estimate, JsonResult, TestResult
+from uxlab.metrics.rates import share
+from uxlab.metrics.results import Composite, Estimate, TestResult
 
 SEQ_AVERAGE = 5.5
 """Historical average SEQ (Sauro 2012, MeasuringU "10 things to know about the SEQ")."""
 
 Ratings = Iterable[float] | np.ndarray
 
+SUS_REGRESSION = "regression 0.65 x UMUX-Lite + 22.9 (Lewis, Utesch & Maher 2013)"
+NPS_WIDENED = (
+    "interval widened to include the raw NPS: with 1-4 unanimous respondents the"
+    " adjusted-Wald interval (Rocks 2016) leaves it out"
+)
+
 
 def seq_mean(ratings: Ratings, confidence: float = 0.95) -> Estimate:
     """Mean Single Ease Question rating (1..7) with a t-interval clipped to [1, 7]."""
     arr = inputs.values(ratings, field="seq", low=1, high=7, integer=True)
-    return mean_t(arr, confidence, 1.0, 7.0)
+    return mean_t(arr, confidence, 1.0, 7.0, unit="rating_1_7", method="seq_mean")
 
 
-def one_sample_t(arr: np.ndarray, mu: float, alternative: str, field: str) -> TestResult:
+def one_sample_t(
+    arr: np.ndarray, mu: float, alternative: str, *, method: str, effect: Estimate
+) -> TestResult:
     """One-sample t-test of the mean against ``mu``; needs two different values."""
     inputs.alternative(alternative)
     if arr.size < 2 or float(arr.std(ddof=1)) == 0.0:
-        raise MetricInputError(f"{field}: a t-test needs at least two different values", field=field)
+        raise MetricInputError(f"{method}: a t-test needs at least two different values", field=method)
     result = stats.ttest_1samp(arr, mu, alternative=alternative)
     return TestResult(
-        float(result.statistic), float(result.pvalue), "one-sample t", alternative, arr.size - 1.0
+        statistic=float(result.statistic),
+        p_value=float(result.pvalue),
+        method=method,
+        test="one-sample t",
+        effect=effect,
+        alternative=alternative,
+        df=arr.size - 1.0,
     )
 
 
@@ -49,27 +63,42 @@ def seq_versus_average(
 
     t = (mean - 5.5) / (s / sqrt(n)), df = n - 1 (Sauro & Lewis 2016 ch. 4, "Comparing a
     satisfaction score to a benchmark"). All-equal ratings cannot be tested (no spread).
+    The effect is the mean SEQ with its t-interval (as ``seq_mean``).
     """
     arr = inputs.values(ratings, field="seq", low=1, high=7, integer=True)
-    return one_sample_t(arr, average, alternative, "seq")
+    effect = mean_t(arr, 0.95, 1.0, 7.0, unit="rating_1_7", method="seq_mean")
+    return one_sample_t(arr, average, alternative, method="seq_vs_average", effect=effect)
 
 
-@dataclass(frozen=True)
-class UmuxLite(JsonResult):
-    """UMUX-Lite mean 0..100 and its regression onto the SUS scale (labelled as such)."""
+@dataclass(frozen=True, kw_only=True)
+class UmuxLite(Composite):
+    """UMUX-Lite mean 0..100 and its regression onto the SUS scale (labelled as such).
+
+    Main figure: ``score``; ``sus_equivalent`` says in its note that it is a regression.
+    """
 
     score: Estimate
     sus_equivalent: Estimate
 
+    @property
+    def main(self) -> Estimate:
+        return self.score
+
 
 def umux_lite_scores(responses: Sequence[Sequence[float]] | np.ndarray) -> np.ndarray:
-    """UMUX-Lite 0..100 per respondent: ((i1 - 1) + (i2 - 1)) x 100 / 12, items 1..7."""
+    """UMUX-Lite 0..100 per respondent: ((i1 - 1) + (i2 - 1)) x 100 / 12, items 1..7.
+
+    ``responses`` is rows of the two item ratings, or one flat pair for one respondent
+    (as ``sus_scores`` takes one flat row of ten).
+    """
     try:
         arr = np.asarray(responses, dtype=float)
     except (TypeError, ValueError) as error:
         raise MetricInputError(
             f"umux_lite: responses must be rows of 2 numbers ({error})", field="umux_lite"
         ) from None
+    if arr.ndim == 1 and arr.size == 2:
+        arr = arr.reshape(1, 2)
     if arr.ndim != 2 or arr.shape[1] != 2:
         raise MetricInputError("umux_lite: needs rows of exactly 2 items", field="umux_lite")
     flat = inputs.values(arr.reshape(-1), field="umux_lite", low=1, high=7, integer=True)
@@ -83,30 +112,41 @@ def umux_lite(responses: Sequence[Sequence[float]] | np.ndarray, confidence: flo
     Regression: Lewis, Utesch & Maher (2013), "UMUX-LITE: when there's no time for the
     SUS" (CHI); applied to the mean and both bounds (it is linear and increasing).
     """
-    score = mean_t(umux_lite_scores(responses), confidence, 0.0, 100.0)
+    score = mean_t(
+        umux_lite_scores(responses), confidence, 0.0, 100.0, unit="score_0_100", method="umux_lite"
+    )
 
     def regress(value: float | None) -> float | None:
         return None if value is None else 0.65 * value + 22.9
 
     sus = Estimate(
-        0.65 * score.estimate + 22.9,
-        regress(score.low),
-        regress(score.high),
-        score.n,
-        "regression 0.65 x UMUX-Lite + 22.9 (Lewis, Utesch & Maher 2013)",
-        confidence,
+        value=0.65 * score.value + 22.9,
+        low=regress(score.low),
+        high=regress(score.high),
+        n=score.n,
+        unit="score_0_100",
+        method="umux_lite",
+        note=f"SUS equivalent: {SUS_REGRESSION}" + (f"; {score.note}" if score.note else ""),
+        confidence=confidence,
     )
-    return UmuxLite(score, sus)
+    return UmuxLite(score=score, sus_equivalent=sus)
 
 
-@dataclass(frozen=True)
-class NpsResult(JsonResult):
-    """Net Promoter Score (-100..100) with its interval, and the three group counts."""
+@dataclass(frozen=True, kw_only=True)
+class NpsResult(Composite):
+    """Net Promoter Score (-100..100) with its interval, and the three group counts.
+
+    Main figure: ``nps``.
+    """
 
     nps: Estimate
     promoters: int
     passives: int
     detractors: int
+
+    @property
+    def main(self) -> Estimate:
+        return self.nps
 
 
 def nps_from_counts(promoters: int, passives: int, detractors: int, confidence: float = 0.95) -> NpsResult:
@@ -119,7 +159,7 @@ def nps_from_counts(promoters: int, passives: int, detractors: int, confidence: 
     for Net Promoter Scores" (Sauro & Lewis 2021). With unanimous answers from very few
     respondents (e.g. 1 promoter at 95%, up to 4 at 90%) the shrunken centre puts the raw
     NPS outside the adjusted interval; uxlab then widens that bound to the raw NPS and
-    says so in ``method``.
+    says so in the figure's ``note``.
     """
     p = inputs.count(promoters, field="promoters")
     a = inputs.count(passives, field="passives")
@@ -136,12 +176,13 @@ def nps_from_counts(promoters: int, passives: int, detractors: int, confidence: 
     raw = 100.0 * (p - d) / n
     low = inputs.clip(100.0 * (centre - half), -100.0, 100.0)
     high = inputs.clip(100.0 * (centre + half), -100.0, 100.0)
-    method = "adjusted-wald for NPS"
+    note = ""
     if not low <= raw <= high:
-        low, high = min(low, raw), max(high, raw)
-        method += " (widened to include the raw NPS)"
-    estimate = Estimate(raw, low, high, n, method, confidence)
-    return NpsResult(estimate, p, a, d)
+        low, high, note = min(low, raw), max(high, raw), NPS_WIDENED
+    estimate = Estimate(
+        value=raw, low=low, high=high, n=n, unit="nps", method="nps", note=note, confidence=confidence
+    )
+    return NpsResult(nps=estimate, promoters=p, passives=a, detractors=d)
 
 
 def nps(ratings: Ratings, confidence: float = 0.95) -> NpsResult:
@@ -155,24 +196,29 @@ def nps(ratings: Ratings, confidence: float = 0.95) -> NpsResult:
 def csat(ratings: Ratings, confidence: float = 0.95) -> Estimate:
     """CSAT top-2-box: share of 1..5 ratings that are 4 or 5, with an adjusted-Wald interval.
 
-    Not the mean (METRICS.md). Interval as completion_rate (Sauro & Lewis 2016 ch. 3).
+    Not the mean (docs/METRICS.md). Interval as completion_rate (Sauro & Lewis 2016 ch. 3).
     """
     arr = inputs.values(ratings, field="csat", low=1, high=5, integer=True)
-    return completion_rate(int(np.count_nonzero(arr >= 4)), int(arr.size), confidence)
+    return share(int(np.count_nonzero(arr >= 4)), int(arr.size), confidence, method="csat")
 
 
-@dataclass(frozen=True)
-class CesResult(JsonResult):
+@dataclass(frozen=True, kw_only=True)
+class CesResult(Composite):
     """Customer Effort Score: version, mean rating and the favourable share.
 
     Version "2.0" (1..7 agreement, higher is better): favourable = agree, 5..7.
     Version "1.0" (1..5 effort, lower is better): favourable = low effort, 1..2.
+    Main figure: ``mean`` (unit ``rating_1_7`` or ``rating_1_5``).
     """
 
     version: str
     mean: Estimate
     favourable: Estimate
     favourable_label: str
+
+    @property
+    def main(self) -> Estimate:
+        return self.mean
 
 
 def ces(ratings: Ratings, version: str = "2.0", confidence: float = 0.95) -> CesResult:
@@ -190,6 +236,11 @@ def ces(ratings: Ratings, version: str = "2.0", confidence: float = 0.95) -> Ces
         good, label, top = int(np.count_nonzero(arr <= 2)), "low effort (1-2)", 5.0
     else:
         raise MetricInputError(f'ces: version must be "2.0" or "1.0", got {version!r}', field="ces_version")
+    unit = "rating_1_7" if version == "2.0" else "rating_1_5"
+    note = "" if version == "2.0" else "CES 1.0: lower is less effort"
     return CesResult(
-        version, mean_t(arr, confidence, 1.0, top), completion_rate(good, int(arr.size), confidence), label
+        version=version,
+        mean=mean_t(arr, confidence, 1.0, top, unit=unit, method="ces", note=note),
+        favourable=share(good, int(arr.size), confidence, method="ces", note=f"share {label}"),
+        favourable_label=label,
     )

@@ -1,13 +1,14 @@
-"""The metric registry: every metric uxlab reports, by name, with its unit and source.
+"""The metric registry: every metric uxlab reports, by name, with its unit, n and source.
 
 ``METRICS`` is a plain list so that other modules' metrics can be declared here too; the
-README's metric table (section ``metrics``) lists exactly these rows and a test keeps the
-two in step. Bump ``METRICS_VERSION`` whenever a formula, convention or unit changes, so
-stored reports can say which definitions produced them.
+README's metric section holds exactly ``markdown_table()`` (this registry) and
+``units.markdown_table()`` (the unit vocabulary), and a test keeps them in step. Bump
+``METRICS_VERSION`` whenever a formula, convention or unit changes, so stored reports can
+say which definitions produced them.
 
-To register metrics of another module (e.g. ``uxlab.metrics.pagespeed``): import the
-module below and append ``Metric(...)`` rows to ``METRICS`` in the marked block, then add
-the same rows to the README table (``markdown_table()`` prints them).
+Every result's ``method`` is a name of this registry and its ``unit`` one of the metric's
+``units``; ``n_counts`` says what the result's ``n`` counts. To register another module's
+metrics: import it below, append ``Metric(...)`` rows, regenerate the README section.
 """
 
 from __future__ import annotations
@@ -18,26 +19,42 @@ from typing import Any
 
 from uxlab.metrics import (
     compare,
+    lighthouse,
     pagespeed,
+    question_stats,
     questionnaires,
     rates,
     single_usability,
-    summary_arrays,
+    speed_index,
     sus,
     times,
+    units,
 )
 
-METRICS_VERSION = "1.0"
+METRICS_VERSION = "1.2"
+"""1.1: SUS percentile ranks from Sauro's full score table; the result vocabulary.
+1.2: Speed Index in the performance score (no renormalization); custom questions' statistics."""
 
 
 @dataclass(frozen=True)
 class Metric:
-    """One registered metric: its name, the function computing it, its unit and source."""
+    """One registered metric: its name, the function computing it, its unit(s) and source.
+
+    ``units`` are keys of ``units.UNITS``, those of every figure the metric reports (more
+    than one where the input decides, e.g. the CES version, or where a result holds a
+    share beside a mean); ``n_counts`` says what a result's ``n`` counts ("" when the function
+    returns a bare value without n).
+    """
 
     name: str
     function: Callable[..., Any]
-    unit: str
+    units: tuple[str, ...]
     source: str
+    n_counts: str = ""
+
+    def __post_init__(self) -> None:
+        for key in self.units:
+            units.unit(key)
 
     @property
     def path(self) -> str:
@@ -49,65 +66,207 @@ QUX = "Sauro & Lewis 2016 (QUX 2e)"
 
 METRICS: list[Metric] = [
     # Effectiveness (rates.py)
-    Metric("completion_rate", rates.completion_rate, "proportion 0..1", f"Agresti & Coull 1998; {QUX} ch. 3"),
     Metric(
-        "best_point_estimate", rates.best_point_estimate, "proportion 0..1", "Lewis & Sauro 2006, JUS 1(3)"
+        "completion_rate",
+        rates.completion_rate,
+        ("share",),
+        f"Agresti & Coull 1998; {QUX} ch. 3",
+        "attempts",
     ),
-    Metric("completion_vs_benchmark", rates.versus_benchmark, "p-value", f"{QUX} ch. 4 (mid-p / normal)"),
-    Metric("success_shares", rates.success_shares, "proportion 0..1", "METRICS.md (direct = ideal path)"),
-    # Efficiency (times.py)
-    Metric("geometric_mean_time_s", times.geometric_mean_time_s, "s", f"{QUX} ch. 3 (log-t interval)"),
-    Metric("median_time_s", times.median_time_s, "s", f"{QUX} ch. 3 (binomial-rank interval)"),
-    Metric("time_on_task_s", times.time_on_task_s, "s", "Sauro & Lewis 2010, CHI (n < 25 rule)"),
-    # SUS (sus.py)
-    Metric("sus_score", sus.sus_scores, "score 0..100", "Brooke 1996"),
-    Metric("sus_summary", sus.sus_summary, "score 0..100", f"Brooke 1996; Lewis & Sauro 2009; {QUX} ch. 8"),
-    Metric("sus_grade", sus.sus_grade, "grade A+..F", f"{QUX} Table 8.5 (curved grading scale)"),
     Metric(
-        "sus_percentile", sus.sus_percentile, "percentile 0..100", f"Sauro 2011 (68 = 50th); {QUX} Table 8.5"
+        "best_point_estimate",
+        rates.best_point_estimate,
+        ("share",),
+        "Lewis & Sauro 2006, JUS 1(3)",
+        "attempts",
+    ),
+    Metric(
+        "completion_vs_benchmark",
+        rates.versus_benchmark,
+        ("share",),
+        f"{QUX} ch. 4 (mid-p / normal; value = the rate, with p_value)",
+        "attempts",
+    ),
+    Metric(
+        "success_shares",
+        rates.success_shares,
+        ("share",),
+        "docs/METRICS.md (direct = ideal path)",
+        "attempts",
+    ),
+    # Efficiency (times.py)
+    Metric(
+        "geometric_mean_time_s",
+        times.geometric_mean_time_s,
+        ("seconds",),
+        f"{QUX} ch. 3 (log-t interval)",
+        "successful attempts",
+    ),
+    Metric(
+        "median_time_s",
+        times.median_time_s,
+        ("seconds",),
+        f"{QUX} ch. 3 (binomial-rank interval)",
+        "successful attempts",
+    ),
+    Metric(
+        "time_on_task_s",
+        times.time_on_task_s,
+        ("seconds",),
+        "Sauro & Lewis 2010, CHI (n < 25 rule, n = `centre_n` when given; method names the centre)",
+        "successful attempts",
+    ),
+    # SUS (sus.py)
+    Metric("sus_score", sus.sus_scores, ("score_0_100",), "Brooke 1996", "respondents"),
+    Metric(
+        "sus_summary",
+        sus.sus_summary,
+        ("score_0_100",),
+        f"Brooke 1996; Lewis & Sauro 2009; {QUX} ch. 8",
+        "respondents",
+    ),
+    Metric("sus_subscores", sus.sus_subscores, ("score_0_100",), "Lewis & Sauro 2009", "respondents"),
+    Metric("sus_grade", sus.sus_grade, ("grade",), f"{QUX} Table 8.5 (curved grading scale)"),
+    Metric(
+        "sus_percentile",
+        sus.sus_percentile,
+        ("percentile_rank",),
+        f"Sauro 2011, score-to-percentile-rank table; {QUX} ch. 8",
     ),
     # Other questionnaires (questionnaires.py)
-    Metric("seq_mean", questionnaires.seq_mean, "rating 1..7", f"Sauro & Dumas 2009, CHI; {QUX} ch. 3"),
-    Metric("seq_vs_average", questionnaires.seq_versus_average, "p-value", f"{QUX} ch. 4 (one-sample t)"),
-    Metric("umux_lite", questionnaires.umux_lite, "score 0..100", "Lewis, Utesch & Maher 2013, CHI"),
-    Metric("nps", questionnaires.nps, "score -100..100", "Reichheld 2003; Rocks 2016 (adjusted Wald)"),
-    Metric("csat", questionnaires.csat, "proportion 0..1", f"top-2-box; {QUX} ch. 3 (adjusted Wald)"),
-    Metric("ces", questionnaires.ces, "rating 1..7 (2.0) or 1..5 (1.0)", "Dixon et al. 2010; CEB 2013"),
+    Metric(
+        "seq_mean",
+        questionnaires.seq_mean,
+        ("rating_1_7",),
+        f"Sauro & Dumas 2009, CHI; {QUX} ch. 3",
+        "ratings",
+    ),
+    Metric(
+        "seq_vs_average",
+        questionnaires.seq_versus_average,
+        ("rating_1_7",),
+        f"{QUX} ch. 4 (one-sample t; value = the mean, with p_value)",
+        "ratings",
+    ),
+    Metric(
+        "umux_lite",
+        questionnaires.umux_lite,
+        ("score_0_100",),
+        "Lewis, Utesch & Maher 2013, CHI",
+        "respondents",
+    ),
+    Metric(
+        "nps",
+        questionnaires.nps,
+        ("nps",),
+        "Reichheld 2003; Rocks 2016 (adjusted Wald)",
+        "respondents",
+    ),
+    Metric(
+        "csat",
+        questionnaires.csat,
+        ("share",),
+        f"top-2-box; {QUX} ch. 3 (adjusted Wald)",
+        "respondents",
+    ),
+    Metric(
+        "ces",
+        questionnaires.ces,
+        ("rating_1_7", "rating_1_5", "share"),
+        "Dixon et al. 2010 (1.0); CEB 2013 (2.0); share favourable",
+        "respondents",
+    ),
+    # Researchers' own questions (question_stats.py)
+    Metric("choice_share", question_stats.choice_share, ("share",), f"{QUX} ch. 3", "respondents"),
+    Metric("rating_mean", question_stats.rating_mean, ("rating",), f"{QUX} ch. 3", "respondents"),
     # Single Usability Metric (single_usability.py)
     Metric(
         "single_usability_metric",
         single_usability.single_usability_metric,
-        "percent 0..100",
+        ("percent",),
         "Sauro & Kindlund 2005, CHI",
+        "attempts at the task",
     ),
-    # Comparisons (compare.py)
-    Metric("two_proportions", compare.two_proportions, "difference -1..1", f"Campbell 2007; {QUX} ch. 5"),
-    Metric("mcnemar_exact", compare.mcnemar_exact, "difference -1..1", f"{QUX} ch. 5; Agresti & Min 2005"),
-    Metric("compare_times_s", compare.compare_times_s, "ratio", f"{QUX} ch. 5 (Welch t on ln time)"),
-    Metric("compare_ratings", compare.compare_ratings, "scale points", f"{QUX} ch. 5 (Welch t)"),
-    Metric("sample_size_completion", compare.sample_size_completion, "participants", f"{QUX} ch. 6"),
+    # Comparisons (compare.py): value = the effect, with p_value
+    Metric(
+        "two_proportions",
+        compare.two_proportions,
+        ("share_difference",),
+        f"Campbell 2007; {QUX} ch. 5",
+        "attempts, both groups",
+    ),
+    Metric(
+        "mcnemar_exact",
+        compare.mcnemar_exact,
+        ("share_difference",),
+        f"{QUX} ch. 5; Agresti & Min 2005",
+        "participants (pairs)",
+    ),
+    Metric(
+        "compare_times_s",
+        compare.compare_times_s,
+        ("ratio",),
+        f"{QUX} ch. 5 (Welch t on ln time)",
+        "successful attempts, both groups",
+    ),
+    Metric(
+        "compare_ratings",
+        compare.compare_ratings,
+        ("rating_difference",),
+        f"{QUX} ch. 5 (Welch t)",
+        "ratings, both groups",
+    ),
+    Metric(
+        "compare_nps",
+        compare.compare_nps,
+        ("nps_difference",),
+        "Rocks 2016; MeasuringU (Sauro & Lewis 2021), comparing two NPS",
+        "respondents, both groups",
+    ),
+    Metric("sample_size_completion", compare.sample_size_completion, ("count",), f"{QUX} ch. 6"),
     Metric(
         "sample_size_two_proportions",
         compare.sample_size_two_proportions,
-        "participants per group",
-        "Fleiss, Levin & Paik 2003, ch. 4",
+        ("count",),
+        "Fleiss, Levin & Paik 2003, ch. 4 (per group)",
     ),
-    # Vectorized per-task summary (summary_arrays.py)
-    Metric("task_summaries", summary_arrays.summarize_tasks, "per-task arrays", "as the metrics above"),
-    # --- page speed (uxlab.metrics.pagespeed): its owner appends Metric(...) rows here ---
-    Metric("cwv_rating", pagespeed.cwv_rating, "good / needs-improvement / poor", "web.dev Core Web Vitals"),
-    Metric("cwv_p75", pagespeed.assess_p75, "metric's unit at p75", "web.dev (75th percentile per device)"),
-    Metric("cls", pagespeed.cls_from_shifts, "unitless", "web.dev Evolving CLS (session windows)"),
-    Metric("tbt_ms", pagespeed.tbt_from_long_tasks, "ms", "web.dev Total Blocking Time"),
+    # Page speed (pagespeed.py, lighthouse.py)
+    Metric("cwv_rating", pagespeed.cwv_rating, ("cwv_rating",), "web.dev Core Web Vitals"),
+    Metric(
+        "cwv_p75",
+        pagespeed.assess_p75,
+        ("milliseconds", "layout_shift"),
+        "web.dev (75th percentile per device)",
+        "page loads of the device class",
+    ),
+    Metric("cls", pagespeed.cls_from_shifts, ("layout_shift",), "web.dev Evolving CLS (session windows)"),
+    Metric(
+        "speed_index_ms",
+        speed_index.speed_index_ms,
+        ("milliseconds",),
+        "Lighthouse 13 / Speedline (fast mode)",
+    ),
+    Metric("tbt_ms", pagespeed.tbt_from_long_tasks, ("milliseconds",), "web.dev Total Blocking Time"),
     Metric(
         "lighthouse_metric_score",
-        pagespeed.lighthouse_metric_score,
-        "score 0..1",
+        lighthouse.lighthouse_metric_score,
+        ("score_0_1",),
         "Lighthouse 13 shared/statistics.js, shared/util.js",
     ),
-    Metric("performance_score", pagespeed.performance_score, "score 0..1", "Lighthouse 13 core/scoring.js"),
-    Metric("representative_run", pagespeed.representative_run, "run index", "Lighthouse 13 median-run.js"),
-    Metric("budget_aggregate", pagespeed.aggregate, "metric's unit", "Lighthouse CI assertions"),
+    Metric(
+        "performance_score",
+        lighthouse.performance_score,
+        ("score_0_1",),
+        "Lighthouse 13 core/scoring.js",
+        "metrics scored",
+    ),
+    Metric("representative_run", pagespeed.representative_run, ("index",), "Lighthouse 13 median-run.js"),
+    Metric(
+        "budget_aggregate",
+        pagespeed.aggregate,
+        ("milliseconds", "layout_shift", "score_0_1"),
+        "Lighthouse CI assertions",
+    ),
 ]
 
 
@@ -131,6 +290,8 @@ def get(name: str) -> Metric:
 
 def markdown_table() -> str:
     """The README metric table for the current registry."""
-    lines = ["| metric | unit | source | function |", "|---|---|---|---|"]
-    lines += [f"| `{m.name}` | {m.unit} | {m.source} | `{m.path}` |" for m in METRICS]
+    lines = ["| metric | unit | n counts | source | function |", "|---|---|---|---|---|"]
+    for m in METRICS:
+        unit = " or ".join(f"`{key}`" for key in m.units)
+        lines.append(f"| `{m.name}` | {unit} | {m.n_counts or '–'} | {m.source} | `{m.path}` |")
     return "\n".join(lines)

@@ -25,14 +25,31 @@ from uxlab.metrics.results import JsonResult
 COMPONENTS = ("completion", "time", "satisfaction", "errors")
 
 
-@dataclass(frozen=True)
-class SingleUsability(JsonResult):
-    """SUM as a percentage 0..100, the component percentages used, and those left out (with why)."""
+AVERAGED = "mean of component percentages, as the MeasuringU scorecards (the 2005 paper averages z-scores)"
 
-    score_pct: float
+
+@dataclass(frozen=True, kw_only=True)
+class SingleUsability(JsonResult):
+    """SUM as a percentage 0..100, the component percentages used, and those left out (with why).
+
+    ``value`` is the SUM (``score_pct``, its name before the vocabulary); no interval;
+    ``n`` counts the task's attempts; ``note`` says how it was averaged and what was left out.
+    """
+
+    value: float
+    n: int
     components: dict[str, float] = field(default_factory=dict)
     left_out: dict[str, str] = field(default_factory=dict)
-    method: str = "mean of component percentages (Sauro & Kindlund 2005; MeasuringU scorecards)"
+    low: None = None
+    high: None = None
+    unit: str = "percent"
+    method: str = "single_usability_metric"
+    note: str = AVERAGED
+
+    @property
+    def score_pct(self) -> float:
+        """The SUM in percent (the name before ``value``)."""
+        return self.value
 
 
 def _standardized(arr: np.ndarray, z_of_mean: Any) -> tuple[float | None, str]:
@@ -91,7 +108,12 @@ def single_usability_metric(
                 )
             parts["errors"] = 100.0 * (1.0 - e / (o * n))
 
-    return SingleUsability(float(np.mean(list(parts.values()))), parts, left_out)
+    note = AVERAGED
+    if left_out:
+        note += "; left out: " + ", ".join(f"{name} ({why})" for name, why in left_out.items())
+    return SingleUsability(
+        value=float(np.mean(list(parts.values()))), n=n, components=parts, left_out=left_out, note=note
+    )
 
 
 def _put(parts: dict[str, float], left_out: dict[str, str], name: str, value: float | None, why: str) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 from uxlab.errors import MetricInputError
 from uxlab.metrics import inputs
 from uxlab.metrics.intervals import mean_t
-from uxlab.metrics.results import Estimate, JsonResult
+from uxlab.metrics.results import Composite, Estimate
 
 ITEMS = 10
 LEARNABILITY_ITEMS = (4, 10)
@@ -37,26 +37,49 @@ GRADES: tuple[tuple[float, str], ...] = (
 
 PERCENTILE_TABLE: tuple[tuple[float, float], ...] = (
     (0.0, 0.0),
-    (51.7, 15.0),
-    (62.7, 35.0),
+    (5.0, 0.3),
+    (10.0, 0.4),
+    (15.0, 0.7),
+    (20.0, 1.0),
+    (25.0, 1.5),
+    (30.0, 2.0),
+    (35.0, 4.0),
+    (40.0, 6.0),
+    (45.0, 8.0),
+    (50.0, 13.0),
+    (55.0, 19.0),
+    (60.0, 29.0),
     (65.0, 41.0),
+    (66.0, 44.0),
+    (67.0, 47.0),
     (68.0, 50.0),
-    (71.1, 60.0),
-    (72.6, 65.0),
-    (74.1, 70.0),
-    (77.2, 80.0),
-    (78.9, 85.0),
-    (80.8, 90.0),
-    (84.1, 96.0),
+    (69.0, 53.0),
+    (70.0, 56.0),
+    (71.0, 60.0),
+    (72.0, 63.0),
+    (73.0, 67.0),
+    (74.0, 70.0),
+    (75.0, 73.0),
+    (76.0, 77.0),
+    (77.0, 80.0),
+    (78.0, 83.0),
+    (79.0, 86.0),
+    (80.0, 88.0),
+    (85.0, 97.0),
+    (90.0, 99.8),
+    (95.0, 99.9999),
     (100.0, 100.0),
 )
-"""SUS score -> percentile rank, interpolated linearly between these points.
+"""Raw SUS score -> percentile rank 0..100, interpolated linearly between these points.
 
-Source: Sauro's SUS percentile table as published with the curved grading scale
-(Sauro & Lewis 2016, Table 8.5: the lowest percentile of each grade's range) and
-68 = the 50th percentile (Sauro 2011, *A Practical Guide to the System Usability Scale*;
-MeasuringU, "5 ways to interpret a SUS score", 2018). Between 0 and 51.7 the table has no
-points, so ranks there are a straight line to 0.
+Source: Sauro (2011), *A Practical Guide to the System Usability Scale*, the table of
+percentile ranks for raw SUS scores (every score from 65 to 80, every fifth score
+outside); reproduced in Sauro & Lewis, *Quantifying
+the User Experience* 2nd ed. (2016), ch. 8. MeasuringU, "5 ways to interpret a SUS score"
+(Sauro 2018), restates points of it: 52 -> 15th, 68 -> 50th, 74 -> 70th, 75 -> 73rd.
+The curved grades (``GRADES``, Table 8.5) were cut from the same distribution, so their
+lowest scores fall within a rank or so of their published percentile ranges (51.7 -> 15.0,
+74.1 -> 70.3, 80.8 -> 89.4 for the 90th).
 """
 
 
@@ -104,15 +127,23 @@ def sus_grade(score: float) -> str:
 
 
 def sus_percentile(score: float) -> float:
-    """Percentile rank 0..100 of a SUS score, interpolated in PERCENTILE_TABLE (68 -> 50)."""
+    """Percentile rank of a SUS score, 0..100 (unit ``percentile_rank``), from PERCENTILE_TABLE.
+
+    Linear between the table's points: 52 -> 15.4 (published: 15th), 68 -> 50, 75 -> 73.
+    A rank against Sauro's reference database is written 0..100 as published ("the 73rd
+    percentile"); it is not a share of this study's respondents (those are 0..1).
+    """
     (value,) = inputs.values([score], field="sus_score", low=0, high=100)
     xs, ys = zip(*PERCENTILE_TABLE, strict=True)
     return float(np.interp(value, xs, ys))
 
 
-@dataclass(frozen=True)
-class SusSummary(JsonResult):
-    """SUS mean with interval, its grade and percentile, and the two sub-scores."""
+@dataclass(frozen=True, kw_only=True)
+class SusSummary(Composite):
+    """SUS mean with interval, its grade and percentile rank (0..100), and the two sub-scores.
+
+    Main figure: ``score``. ``grade`` and ``percentile`` are those of the mean score.
+    """
 
     score: Estimate
     grade: str
@@ -120,16 +151,20 @@ class SusSummary(JsonResult):
     learnability: Estimate
     usability: Estimate
 
+    @property
+    def main(self) -> Estimate:
+        return self.score
+
 
 def sus_summary(responses: Sequence[Sequence[float]] | np.ndarray, confidence: float = 0.95) -> SusSummary:
     """Mean SUS with t-interval (clipped to 0..100), grade and percentile of the mean, sub-scores."""
     scores = sus_scores(responses)
     learn, use = sus_subscores(responses)
-    mean = mean_t(scores, confidence, 0.0, 100.0)
+    mean = mean_t(scores, confidence, 0.0, 100.0, unit="score_0_100", method="sus_summary")
     return SusSummary(
-        mean,
-        sus_grade(mean.estimate),
-        sus_percentile(mean.estimate),
-        mean_t(learn, confidence, 0.0, 100.0),
-        mean_t(use, confidence, 0.0, 100.0),
+        score=mean,
+        grade=sus_grade(mean.value),
+        percentile=sus_percentile(mean.value),
+        learnability=mean_t(learn, confidence, 0.0, 100.0, unit="score_0_100", method="sus_subscores"),
+        usability=mean_t(use, confidence, 0.0, 100.0, unit="score_0_100", method="sus_subscores"),
     )

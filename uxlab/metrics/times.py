@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from uxlab.metrics import inputs
+from uxlab.metrics.intervals import NO_INTERVAL
 from uxlab.metrics.results import Estimate
 
 MEDIAN_FROM_N = 25
@@ -32,14 +33,29 @@ def geometric_mean_time_s(times_s: Iterable[float] | np.ndarray, confidence: flo
     if n < 2:
         inputs.confidence_level(confidence)
         return Estimate(
-            math.exp(centre), None, None, n, "geometric mean, log-t (no interval: n=1)", confidence
+            value=math.exp(centre),
+            low=None,
+            high=None,
+            n=n,
+            unit="seconds",
+            method="geometric_mean_time_s",
+            note=NO_INTERVAL,
+            confidence=confidence,
         )
     half = inputs.t_critical(confidence, n - 1) * float(logs.std(ddof=1)) / math.sqrt(n)
     estimate = math.exp(centre)
     # Two wildly different times at a very high confidence can push the upper bound past
     # what a float holds: the interval is then unbounded above, not an error.
     low, high = math.exp(centre - half), _exp_or_inf(centre + half)
-    return Estimate(estimate, min(low, estimate), max(high, estimate), n, "geometric mean, log-t", confidence)
+    return Estimate(
+        value=estimate,
+        low=min(low, estimate),
+        high=max(high, estimate),
+        n=n,
+        unit="seconds",
+        method="geometric_mean_time_s",
+        confidence=confidence,
+    )
 
 
 def _exp_or_inf(x: float) -> float:
@@ -63,22 +79,32 @@ def median_time_s(times_s: Iterable[float] | np.ndarray, confidence: float = 0.9
     Both ranks rounded up (1-based) and kept within 1..n, so small samples still get an
     interval (the sample's range at worst).
     """
-    arr = np.sort(inputs.times_s(times_s))
+    arr = np.sort(inputs.times_s(times_s), kind="stable")  # timsort: linear on sorted runs
     n = int(arr.size)
     low_rank, high_rank = median_rank_bounds(n, inputs.z_critical(confidence))
     return Estimate(
-        float(np.median(arr)),
-        float(arr[low_rank - 1]),
-        float(arr[high_rank - 1]),
-        n,
-        "median, binomial ranks",
-        confidence,
+        value=float(np.median(arr)),
+        low=float(arr[low_rank - 1]),
+        high=float(arr[high_rank - 1]),
+        n=n,
+        unit="seconds",
+        method="median_time_s",
+        confidence=confidence,
     )
 
 
-def time_on_task_s(times_s: Iterable[float] | np.ndarray, confidence: float = 0.95) -> Estimate:
-    """Centre of successful task times: geometric mean when n < 25, median when n >= 25."""
+def time_on_task_s(
+    times_s: Iterable[float] | np.ndarray, confidence: float = 0.95, *, centre_n: int | None = None
+) -> Estimate:
+    """Centre of successful task times: geometric mean when n < 25, median when n >= 25.
+
+    ``centre_n`` is the count that chooses the centre (default: the number of times given).
+    A report passes the task's count without its session filters, so that a filter does not
+    switch the centre of a figure (docs/METRICS.md, "One time-centre rule"). ``method`` of
+    the result says which centre it is (``geometric_mean_time_s`` or ``median_time_s``).
+    """
     arr = inputs.times_s(times_s)
-    if arr.size < MEDIAN_FROM_N:
+    rule_n = arr.size if centre_n is None else inputs.count(centre_n, field="centre_n")
+    if rule_n < MEDIAN_FROM_N:
         return geometric_mean_time_s(arr, confidence)
     return median_time_s(arr, confidence)

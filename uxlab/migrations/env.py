@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import uxlab.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import uxlab.models
+import uxlab.security_models  # noqa: F401
 
 target_metadata = SQLModel.metadata
 

@@ -1,9 +1,8 @@
-"""``uxlab probe`` and ``uxlab tokens``: thin commands over the probe runner and the upload store."""
+"""``uxlab probe``: a thin command over the probe runner (upload tokens are ``uxlab tokens``)."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import subprocess
 import sys
@@ -15,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from uxlab.errors import ProbeError, UxlabError
+from uxlab.probe_report import Build
+
+# Runs in flight by default: measured on 2 cores (bench/RESULTS.md, "probe --parallel").
+PARALLEL = 4
 
 if TYPE_CHECKING:
     from uxlab.probe.runner import Plan
-
-
-def _fail(error: UxlabError) -> None:
-    click.echo(f"uxlab: {error.message}", err=True)
-    sys.exit(error.exit_code)
+    from uxlab.probe_report import ProbeReport
 
 
 def _git(*args: str) -> str | None:
@@ -33,13 +32,13 @@ def _git(*args: str) -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
-def build_label(commit: str | None, branch: str | None) -> dict[str, Any]:
+def build_label(commit: str | None, branch: str | None) -> Build:
     """Return the build label (commit, branch, time): options, then CI variables, then git."""
-    return {
-        "commit": commit or os.environ.get("GITHUB_SHA") or _git("rev-parse", "HEAD"),
-        "branch": branch or os.environ.get("GITHUB_REF_NAME") or _git("rev-parse", "--abbrev-ref", "HEAD"),
-        "time": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-    }
+    return Build(
+        commit=commit or os.environ.get("GITHUB_SHA") or _git("rev-parse", "HEAD"),
+        branch=branch or os.environ.get("GITHUB_REF_NAME") or _git("rev-parse", "--abbrev-ref", "HEAD"),
+        time=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+    )
 
 
 def _plan(
@@ -50,13 +49,17 @@ def _plan(
 
     if bool(scenario) == bool(urls):
         raise ProbeError("give a scenario file or --url (not both): uxlab probe SCENARIO | --url URL")
+    # A URL or profile given twice would pool both entries' runs under one page (an even count).
+    urls, profiles = tuple(dict.fromkeys(urls)), tuple(dict.fromkeys(profiles))
     spec = None
     if scenario:
         loaded = scenarios.load(scenario)
         spec = loaded.probe
         plan = plan_from_scenario(loaded, server, runs)
     else:
-        plan = Plan(pages=tuple(PageTarget(u, u) for u in urls), profiles=(), runs=runs or 3)
+        plan = Plan(
+            pages=tuple(PageTarget(u, u) for u in urls), profiles=(), runs=3 if runs is None else runs
+        )
     if profiles or not plan.profiles:
         chosen = []
         for name in profiles or ("desktop", "mobile"):
@@ -64,7 +67,8 @@ def _plan(
                 chosen.append(spec.profile(name) if spec else scenarios.BUILTIN_PROFILES[name])
             except KeyError:
                 raise ProbeError(
-                    f"unknown profile {name!r}: use desktop or mobile, or define it under probe.profile_defs"
+                    f"unknown profile {name!r}: use {', '.join(scenarios.BUILTIN_PROFILES)}, "
+                    "or define it under probe.profile_defs"
                 ) from None
         plan = dataclasses.replace(plan, profiles=tuple(chosen))
     if plan.runs < 1 or plan.runs % 2 == 0:
@@ -101,16 +105,33 @@ def _write(path: str, text: str) -> None:
     "--url", "urls", multiple=True, help="Probe this URL (repeatable) instead of a scenario's pages."
 )
 @click.option("--server", default="", help="uxlab server URL for a study whose site is a path on it (/demo).")
-@click.option("--runs", type=int, help="Runs per page and profile (odd). Default: the scenario's, else 3.")
 @click.option(
-    "--profile", "profiles", multiple=True, help="Profile to use (repeatable). Default: desktop, mobile."
+    "--runs",
+    type=click.IntRange(min=1),
+    help="Runs per page and profile (odd). Default: the scenario's, else 3.",
+)
+@click.option(
+    "--profile",
+    "profiles",
+    multiple=True,
+    help=(
+        "Profile (repeatable): desktop, mobile, lighthouse-mobile or one the scenario defines. "
+        "Default: desktop, mobile."
+    ),
 )
 @click.option(
     "--concurrency",
     default=1,
     show_default=True,
     type=click.IntRange(1, 16),
-    help="Pages loaded at once in one browser (concurrent runs disturb each other's timings).",
+    help="Pages loaded at once (concurrent loads disturb each other's timings).",
+)
+@click.option(
+    "--parallel",
+    default=PARALLEL,
+    show_default=True,
+    type=click.IntRange(1, 16),
+    help="Runs in flight, one browser each: their observation windows overlap, their loads do not.",
 )
 @click.option("--json", "json_path", help="Write the JSON report here ('-' for standard output).")
 @click.option("--junit", "junit_path", help="Write a JUnit XML report here.")
@@ -131,12 +152,13 @@ def probe(**opts: Any) -> None:
         # Whatever stops a probe from running (bad file, browser, site, upload) is exit status 2.
         click.echo(f"uxlab: {error.message}", err=True)
         sys.exit(ProbeError.exit_code)
-    sys.exit(report["summary"]["exit_code"])
+    sys.exit(report.summary.exit_code)
 
 
-def run_probe_command(**opts: Any) -> dict[str, Any]:
+def run_probe_command(**opts: Any) -> ProbeReport:
     """Plan, run, write the reports and upload; return the report."""
-    from uxlab.probe.browser import open_browser
+    from uxlab import probe_report
+    from uxlab.probe.browser import open_browsers
     from uxlab.probe.loop import run_to_end
     from uxlab.probe.report import format_junit, format_markdown, format_table
     from uxlab.probe.runner import execute
@@ -147,10 +169,11 @@ def run_probe_command(**opts: Any) -> dict[str, Any]:
     if opts["no_tasks"]:
         plan = dataclasses.replace(plan, tasks=())
 
-    async def go() -> dict[str, Any]:
-        async with open_browser(opts["chromium"]) as browser:
+    async def go() -> ProbeReport:
+        count = max(opts["parallel"], opts["concurrency"])
+        async with open_browsers(opts["chromium"], count) as browsers:
             return await execute(
-                browser,
+                browsers,
                 plan,
                 concurrency=opts["concurrency"],
                 progress=_progress(sys.stderr),
@@ -158,11 +181,11 @@ def run_probe_command(**opts: Any) -> dict[str, Any]:
             )
 
     report = run_to_end(go)
-    report["build"] = build_label(opts["commit"], opts["branch"])
+    report = dataclasses.replace(report, build=build_label(opts["commit"], opts["branch"]))
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     if opts["json_path"]:
-        _write(opts["json_path"], json.dumps(report, indent=2) + "\n")
+        _write(opts["json_path"], probe_report.dumps(report))
     if opts["junit_path"]:
         _write(opts["junit_path"], format_junit(report))
     if opts["markdown_path"]:
@@ -172,30 +195,6 @@ def run_probe_command(**opts: Any) -> dict[str, Any]:
     if opts["upload_url"]:
         from uxlab.probe.upload import upload
 
-        answer = upload(opts["upload_url"], opts["token"], report)
+        answer = upload(opts["upload_url"], opts["token"], probe_report.to_json(report))
         click.echo(f"uploaded: {answer.get('history_url', answer.get('id'))}", err=True)
     return report
-
-
-@click.group("tokens", help="Upload tokens for probe results.")
-def tokens() -> None:
-    pass
-
-
-@tokens.command("create", help="Create an upload token for a study (shown once; stored hashed).")
-@click.argument("study")
-@click.option("--label", default="", help="What the token is for (e.g. 'GitHub Actions').")
-def tokens_create(study: str, label: str) -> None:
-    from uxlab.app import create_app
-    from uxlab.db import get_session
-    from uxlab.probe.store import create_token
-
-    app = create_app()
-    try:
-        with app.app_context():
-            secret = create_token(get_session(), study, label)
-    except UxlabError as error:
-        _fail(error)
-    finally:
-        app.extensions["uxlab.engine"].dispose()
-    click.echo(secret)

@@ -3,32 +3,34 @@
 The page's own PerformanceObserver entries (buffered: paint, largest-contentful-paint,
 layout-shift, longtask) and its navigation timing give the metrics; the DevTools
 Protocol gives request count and transferred bytes and applies network and CPU
-throttling. The caller owns the (async Playwright) browser.
+throttling; a trace of the compositor's screenshots gives Speed Index (``filmstrip``).
+The caller owns the (async Playwright) browser.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from playwright.async_api import Browser, CDPSession
+from playwright.async_api import Browser, BrowserContext, CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
 
+from uxlab import probe_report
 from uxlab.errors import ProbeError
-from uxlab.metrics.pagespeed import cls_from_shifts, tbt_from_long_tasks
+from uxlab.probe.filmstrip import Filmstrip, speed_index_ms
+from uxlab.probe.window import CAP_S, Network, observe
 from uxlab.scenarios import Profile
 
 OBSERVER_JS = """
 (() => {
-  const s = window.__uxlabProbe = {paint: {}, lcp: null, shifts: [], longtasks: [], last: 0};
+  const s = window.__uxlabProbe = {paint: {}, lcp: null, shifts: [], longtasks: []};
   const takers = [];
   const watch = (type, cb) => {
-    const seen = (entries) => {
-      for (const e of entries) cb(e);
-      if (entries.length) s.last = performance.now();
-    };
+    const seen = (entries) => { for (const e of entries) cb(e); };
     try {
       const observer = new PerformanceObserver((list) => seen(list.getEntries()));
       observer.observe({type, buffered: true});
@@ -44,57 +46,29 @@ OBSERVER_JS = """
 })();
 """
 
-# Wait inside the page until it has been quiet for ``quietMs``: no observer entry (paint, LCP,
-# layout shift, long task) and no late timer (a timer firing more than 50 ms late means the
-# main thread was blocked: a long task whose entry may still be queued) since the load event
-# ended, or ``capMs`` have passed. It waits at least 50 ms, so that observer callbacks queued
-# behind a long task that delayed this script run first. In-page timers keep order with the
-# page's own: work the page scheduled before the deadline runs first. Before it ends, it waits
-# for one more rendered frame and takes the entries not yet delivered: on a busy machine the
-# frame that shows a late style change (a layout shift) can lag well behind the timer that
-# made it, and would otherwise fall after the run. One round trip.
-SETTLE_JS = """
-async ([quietMs, capMs]) => {
-  const s = window.__uxlabProbe || {paint: {}, lcp: null, shifts: [], longtasks: [], last: 0};
-  const frame = () => new Promise((r) => {
-    const timer = setTimeout(r, 500);  // no frames (a hidden page): do not wait for one
-    requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); r(); }, 0));
-  });
+METRICS = probe_report.METRICS
+
+# Resolve once first contentful paint happened (at most capMs from now) and two more frames
+# were rendered: a small page's load event can come before its first paint, and the next
+# run must not start its browser work while this page still paints (uxlab.probe.runner).
+PAINTED_JS = """
+async (capMs) => {
   const start = performance.now();
-  let nav = null;
-  let expected = start;
-  for (;;) {
-    const now = performance.now();
-    if (now - expected > 50) s.last = Math.max(s.last, now);
-    nav = performance.getEntriesByType('navigation')[0];
-    const loadEnd = nav ? nav.loadEventEnd : 0;
-    const wait = quietMs - (now - Math.max(s.last, loadEnd));
-    const first = now === start;
-    if (!first && loadEnd > 0 && wait <= 0 && now - start < capMs) {
-      const before = s.last;
-      await frame();
-      if (s.take) s.take();
-      if (s.last === before) break;
-      expected = performance.now();  // the frame's wait is not a blocked main thread
-      continue;
-    }
-    if (!first && now - start >= capMs) break;
-    const step = Math.max(first ? 50 : 10, Math.min(wait, capMs - (now - start)));
-    expected = now + step;
-    await new Promise((r) => setTimeout(r, step));
+  const s = window.__uxlabProbe;
+  const frame = () => new Promise((r) => {
+    const timer = setTimeout(r, 100);  // a hidden page renders no frames
+    requestAnimationFrame(() => { clearTimeout(timer); r(); });
+  });
+  while (performance.now() - start < capMs) {
+    if (s && s.take) s.take();
+    if (s && s.paint['first-contentful-paint'] !== undefined) break;
+    await frame();
   }
-  return {now: performance.now(), last: s.last, paint: s.paint, lcp: s.lcp, shifts: s.shifts,
-          longtasks: s.longtasks, nav: nav ? nav.toJSON() : null};
+  await frame();
+  await frame();
 }
 """
-
-# Requests that may stay open for the page's life do not keep the observation going.
-LONG_LIVED = {"EventSource", "WebSocket", "Ping"}
-# Quiet window after the load event, and the longest a run watches the page after it.
-QUIET_MS = 250.0
-CAP_S = 10.0
-
-METRICS = ("ttfb_ms", "fcp_ms", "lcp_ms", "cls", "tbt_ms", "dcl_ms", "load_ms", "requests", "transfer_bytes")
+PAINT_CAP_MS = 1000
 
 
 @dataclass
@@ -108,20 +82,12 @@ class RunResult:
     errors: list[str] = field(default_factory=list)
     wall_s: float = 0.0
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "metrics": self.metrics,
-            "status": self.status,
-            "errors": self.errors,
-            "wall_s": round(self.wall_s, 3),
-        }
-
 
 def context_options(profile: Profile) -> dict[str, Any]:
     """Return Playwright context options that emulate the profile's device."""
     return {
         "viewport": {"width": profile.width, "height": profile.height},
-        "device_scale_factor": 2.625 if profile.mobile else 1,
+        "device_scale_factor": profile.device_scale_factor or (2.625 if profile.mobile else 1),
         "is_mobile": profile.mobile,
         "has_touch": profile.mobile,
     }
@@ -150,38 +116,6 @@ def unreachable(url: str, error: Exception) -> ProbeError:
     return ProbeError(f"cannot load {url} ({reason}): is the site running and the URL right?")
 
 
-class Network:
-    """Request count, transferred bytes and in-flight requests from DevTools Protocol events."""
-
-    def __init__(self) -> None:
-        self.requests = 0
-        self.bytes = 0.0
-        self.inflight: set[str] = set()
-        self.last = time.monotonic()
-
-    def attach(self, cdp: CDPSession) -> None:
-        cdp.on("Network.requestWillBeSent", self.on_request)
-        cdp.on("Network.loadingFinished", self.on_finished)
-        cdp.on("Network.loadingFailed", self.on_finished)
-
-    def on_request(self, event: dict[str, Any]) -> None:
-        self.last = time.monotonic()
-        if str(event.get("request", {}).get("url", "")).startswith("data:"):
-            return
-        self.requests += 1
-        if event.get("type") not in LONG_LIVED:
-            self.inflight.add(str(event.get("requestId")))
-
-    def on_finished(self, event: dict[str, Any]) -> None:
-        self.last = time.monotonic()
-        self.bytes += float(event.get("encodedDataLength", 0))
-        self.inflight.discard(str(event.get("requestId")))
-
-    def quiet_for_s(self) -> float:
-        """Seconds since the last request started or ended; 0 while any is in flight."""
-        return 0.0 if self.inflight else time.monotonic() - self.last
-
-
 async def warm_up(browser: Browser, url: str, profile: Profile, timeout_s: float = 30) -> None:
     """Load ``url`` once unmeasured in a throwaway context, so the first measured run is not
     also the browser's first load (renderer, network service and caches start cold: its TTFB
@@ -196,94 +130,135 @@ async def warm_up(browser: Browser, url: str, profile: Profile, timeout_s: float
         await context.close()
 
 
+@asynccontextmanager
+async def _holding(gate: asyncio.Semaphore | None) -> AsyncIterator[None]:
+    if gate is None:
+        yield
+        return
+    async with gate:
+        yield
+
+
 async def measure(
     browser: Browser,
     url: str,
     profile: Profile,
     *,
-    quiet_ms: float = QUIET_MS,
     cap_s: float = CAP_S,
     timeout_s: float = 30,
     warm: bool = False,
+    gate: asyncio.Semaphore | None = None,
+    decoder: Page | None = None,
 ) -> RunResult:
     """Load ``url`` in a fresh context and return its metrics; ProbeError if it cannot load.
 
-    After the load event the run watches until the page has been quiet (no observer entry,
-    blocked main thread, or request in flight) for ``quiet_ms``, at most ``cap_s`` seconds.
-    ``warm`` loads the page once unmeasured first, so the measured load is a repeat view
-    with the context's HTTP cache filled.
+    After the load event the run watches the page through Lighthouse's observation window
+    (``uxlab.probe.window``), at most ``cap_s`` seconds. ``warm`` loads the page once
+    unmeasured first, so the measured load is a repeat view with the context's HTTP cache filled.
+    ``gate`` is held while the run does work that competes for the CPU: from opening its
+    context and page (a renderer process starts) to the load event and first contentful
+    paint (plus two frames, at most 1 s after load), again to stop the trace
+    and compute Speed Index, and to close the context. (Opening the page outside the gate
+    inflated other runs' FCP under lighthouse-mobile: bench/RESULTS.md, "probe --parallel".) Runs in other
+    browsers sharing the gate wait through their observation windows meanwhile, so no two
+    page loads overlap (``uxlab.probe.runner``).
     """
     started = time.perf_counter()
-    context = await browser.new_context(**context_options(profile))
+    async with _holding(gate):
+        context = await browser.new_context(**context_options(profile))
     try:
-        if warm:
-            first = await context.new_page()
-            try:
-                await first.goto(url, wait_until="load", timeout=timeout_s * 1000)
-            except PlaywrightError as error:
-                raise unreachable(url, error) from None
-            await first.close()
-        await context.add_init_script(OBSERVER_JS)
-        page = await context.new_page()
-        cdp = await context.new_cdp_session(page)
-        network = Network()
-        network.attach(cdp)
-        await cdp.send("Network.enable")
-        await throttle(cdp, profile)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc).splitlines()[0]))
-        try:
-            response = await page.goto(url, wait_until="load", timeout=timeout_s * 1000)
-        except PlaywrightError as error:
-            raise unreachable(url, error) from None
-        if response is None:
-            raise ProbeError(f"cannot load {url}: no response")
-        if response.status >= 400:
-            raise ProbeError(
-                f"{url} answered HTTP {response.status} {response.status_text}: fix the page or the URL"
-            )
-        data = await _settle(page, network, quiet_ms, cap_s)
-        metrics = _metrics(data)
+        async with _holding(gate):
+            page, network, filmstrip, errors = await _open(context, profile)
+            status = await _load(context, page, filmstrip, url, timeout_s, warm)
+        data = await observe(page, network, cap_s)
+        async with _holding(gate):
+            await filmstrip.stop()
+            metrics = _metrics(data)
+            metrics["si_ms"] = await speed_index_ms(context, filmstrip, decoder)
         metrics["requests"] = float(network.requests)
         metrics["transfer_bytes"] = network.bytes
-        return RunResult(url, profile.name, metrics, response.status, errors, time.perf_counter() - started)
+        rounded = {k: probe_report.round_metric(k, v) for k, v in metrics.items()}
+        return RunResult(url, profile.name, rounded, status, errors, time.perf_counter() - started)
     finally:
-        await context.close()
+        async with _holding(gate):
+            await context.close()
 
 
-async def _settle(page: Any, network: Network, quiet_ms: float, cap_s: float) -> dict[str, Any]:
-    """Return the page's entries once page and network have been quiet for ``quiet_ms`` (cap ``cap_s``)."""
-    deadline = time.monotonic() + cap_s
-    while True:
-        left_ms = max(0.0, deadline - time.monotonic()) * 1000
+async def _open(context: BrowserContext, profile: Profile) -> tuple[Page, Network, Filmstrip, list[str]]:
+    """Open the page to measure in ``context``: observed, throttled, its requests counted."""
+    await context.add_init_script(OBSERVER_JS)
+    page = await context.new_page()
+    cdp = await context.new_cdp_session(page)
+    network = Network()
+    network.attach(cdp)
+    await cdp.send("Network.enable")
+    await throttle(cdp, profile)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc).splitlines()[0]))
+    return page, network, Filmstrip(cdp), errors
+
+
+async def _load(
+    context: BrowserContext, page: Page, filmstrip: Filmstrip, url: str, timeout_s: float, warm: bool
+) -> int:
+    """Start the trace, load ``url`` to its load event and first paint; return the HTTP status."""
+    if warm:
+        first = await context.new_page()
         try:
-            data: dict[str, Any] = await page.evaluate(SETTLE_JS, [quiet_ms, left_ms])
-        except PlaywrightError:  # the page navigated on its own: watch the new document
-            if time.monotonic() >= deadline:
-                raise
-            await page.wait_for_load_state("load")
-            continue
-        net_quiet_ms = network.quiet_for_s() * 1000
-        if net_quiet_ms >= quiet_ms or time.monotonic() >= deadline:
-            return data
-        await asyncio.sleep(max(0.01, (quiet_ms - net_quiet_ms) / 1000))
+            await first.goto(url, wait_until="load", timeout=timeout_s * 1000)
+        except PlaywrightError as error:
+            raise unreachable(url, error) from None
+        await first.close()
+    await filmstrip.start()
+    try:
+        response = await page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+    except PlaywrightError as error:
+        raise unreachable(url, error) from None
+    if response is None:
+        raise ProbeError(f"cannot load {url}: no response")
+    if response.status >= 400:
+        raise ProbeError(
+            f"{url} answered HTTP {response.status} {response.status_text}: fix the page or the URL"
+        )
+    return response.status
+
+
+def _ttfb_ms(nav: dict[str, Any]) -> float | None:
+    """Time to first byte as Lighthouse 13 reports it with devtools or provided throttling.
+
+    Lighthouse's observed timeToFirstByte (``core/computed/metrics/time-to-first-byte.js``,
+    the trace engine's LCP breakdown and ``calculateDocFirstByteTs``) is the main document's
+    ``timing.requestTime + receiveHeadersStart`` minus the navigation start: when the first
+    header bytes reached the network stack, before DevTools network emulation holds the
+    response back for the profile's latency. The navigation timing's responseStart is that
+    same moment on the page's clock. So TTFB excludes the profile's emulated round-trip time,
+    exactly as Lighthouse's does, while FCP, LCP and Speed Index include it.
+    """
+    if not nav:
+        return None
+    return float(nav.get("responseStart", 0)) - float(nav.get("activationStart", 0))
 
 
 def _metrics(data: dict[str, Any]) -> dict[str, float | None]:
-    """Turn the page's raw entries into the run's metrics (METRICS.md definitions)."""
+    """Turn the page's raw entries into the run's metrics (docs/METRICS.md definitions)."""
+    # numpy loads here, once the first run has been watched, rather than before the browser launch.
+    from uxlab.metrics.pagespeed import cls_from_shifts, tbt_from_long_tasks
+
     nav = data.get("nav") or {}
     fcp = data["paint"].get("first-contentful-paint")
     shifts = data["shifts"]
     tasks = data["longtasks"]
     end = float(data["now"])
     return {
-        "ttfb_ms": float(nav.get("responseStart", 0)) - float(nav.get("activationStart", 0)) if nav else None,
+        "ttfb_ms": _ttfb_ms(nav),
         "fcp_ms": fcp,
         "lcp_ms": data["lcp"] if data["lcp"] is not None else fcp,
         # A probe gives no input, so hadRecentInput can only come from device emulation
         # (Chromium issue 1302667, which Lighthouse works around too): count every shift.
         "cls": cls_from_shifts([s[0] for s in shifts], [s[1] for s in shifts]),
-        "tbt_ms": tbt_from_long_tasks([t[0] for t in tasks], [t[1] for t in tasks], fcp, end)
+        "tbt_ms": tbt_from_long_tasks(
+            starts_ms=[t[0] for t in tasks], durations_ms=[t[1] for t in tasks], fcp_ms=fcp, window_end_ms=end
+        )
         if fcp is not None
         else None,
         "dcl_ms": nav.get("domContentLoadedEventEnd"),

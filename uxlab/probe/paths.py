@@ -5,19 +5,20 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, Page
 from playwright.async_api import Error as PlaywrightError
 
 from uxlab.probe.measure import context_options, unreachable
-from uxlab.scenarios import Profile, Step, TaskSpec, normalize_answer
+from uxlab.probe_report import Step, TaskResult
+from uxlab.scenarios import Profile, TaskSpec, normalize_answer
+from uxlab.scenarios import Step as PathStep
 
 STEP_TIMEOUT_MS = 5000
 
 
-async def _do_step(page: Page, site_url: str, step: Step) -> None:
+async def _do_step(page: Page, site_url: str, step: PathStep) -> None:
     if step.action == "click":
         await page.locator(step.target).first.click(timeout=STEP_TIMEOUT_MS)
         await page.wait_for_load_state("load", timeout=STEP_TIMEOUT_MS)
@@ -60,11 +61,12 @@ def _reason(error: Exception) -> str:
 
 async def run_task_path(
     browser: Browser, site_url: str, task: TaskSpec, profile: Profile, artifacts: Path | None
-) -> dict[str, Any]:
+) -> TaskResult:
     """Walk ``task``'s ideal path from its start page; on failure name the step and screenshot it."""
     context = await browser.new_context(**context_options(profile))
-    steps: list[dict[str, Any]] = []
-    result: dict[str, Any] = {"id": task.id, "profile": profile.name, "passed": False}
+    steps: list[Step] = []
+    failed_step: int | None = None
+    screenshot: str | None = None
     started = time.perf_counter()
     try:
         page = await context.new_page()
@@ -80,29 +82,29 @@ async def run_task_path(
                 await _do_step(page, site_url, step)
             except (PlaywrightError, AssertionError) as exc:
                 error = f"step {number} ({step.action}: {step.target}) failed: {_reason(exc)}"
-            steps.append(
-                {
-                    "action": step.action,
-                    "target": step.target,
-                    "passed": error is None,
-                    "duration_ms": round((time.perf_counter() - t0) * 1000, 1),
-                }
-            )
+            took_ms = round((time.perf_counter() - t0) * 1000, 1)
+            steps.append(Step(step.action, step.target, error is None, took_ms))
             if error:
-                result["failed_step"] = number
+                failed_step = number
                 break
         if error is None:
             why = await _criterion_met(page, site_url, task)
             if why:
                 error = f"success criterion not met: {why}"
-                result["failed_step"] = None
-        result.update(passed=error is None, error=error, steps=steps)
         if error and artifacts is not None:
             artifacts.mkdir(parents=True, exist_ok=True)
             shot = artifacts / f"task-{task.id}-{profile.name}.png"
             await page.screenshot(path=str(shot), full_page=True)
-            result["screenshot"] = str(shot)
+            screenshot = str(shot)
     finally:
         await context.close()
-    result["duration_ms"] = round((time.perf_counter() - started) * 1000, 1)
-    return result
+    return TaskResult(
+        id=task.id,
+        profile=profile.name,
+        passed=error is None,
+        error=error,
+        steps=tuple(steps),
+        duration_ms=round((time.perf_counter() - started) * 1000, 1),
+        failed_step=failed_step,
+        screenshot=screenshot,
+    )

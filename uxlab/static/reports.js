@@ -1,3 +1,19 @@
+/* Copy buttons: copy the named read-only field (share links are shown once). */
+(function () {
+  "use strict";
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var field = document.getElementById(button.getAttribute("data-copy"));
+      var done = button.parentNode.parentNode.querySelector("[data-copied]");
+      field.select();
+      var copied = navigator.clipboard ? navigator.clipboard.writeText(field.value) : Promise.reject();
+      copied.catch(function () { document.execCommand("copy"); }).then(function () {
+        if (done) { done.hidden = false; }
+      });
+    });
+  });
+})();
+
 /* Live participation counts on the report pages: poll live.json while the tab is visible. */
 (function () {
   "use strict";

@@ -1,17 +1,13 @@
-/* uxlab tracker (README "Tracker snippet"). Loaded by the inline loader (uxlab/snippet.py) or a
- * plain <script src=".../tracker.js" defer>. Inert unless the page was opened with
- * #uxlab=<token>@<server>, the server being this script's origin or listed in its
- * data-uxlab-server; the token then lives in sessionStorage for the tab. Sends page views and
- * clicks (never form values) until acknowledged, shows the task bar. Plain JavaScript. */
+/* uxlab tracker: README "Tracker snippet"; loader: uxlab/participants/snippet.py */
 (function () {
   "use strict";
   var W = window, D = document, KEY = "uxlab", me = D.currentScript;
-  var early = W.uxlab_q || []; // [target, timeStamp] clicks before start(): ours now
+  var early = W.uxlab_q || [];
   if (early.f) D.removeEventListener("click", early.f, true);
   W.uxlab_q = null;
-  if (W.uxlab_on) return; // one copy per page
+  if (W.uxlab_on) return;
   W.uxlab_on = 1;
-  var store, st, info, host, root, sending = 0, wait = 1000, size = 50, started = 0, ended = 0;
+  var store, st, info, host, root, sending = 0, held = 0, wait = 1000, size = 50, started = 0, ended = 0;
   try { store = W.sessionStorage; } catch (e) { return; }
   var servers = ((me && me.getAttribute("data-uxlab-server")) || (me && me.src ? new URL(me.src, location.href).origin : "")).split(/\s+/);
   var m = /^#(?:.*&)?uxlab=([\w-]+)@(https?:\/\/[^&#\/]+)/.exec(location.hash);
@@ -25,10 +21,11 @@
   }
   if (!st || !st.token) return;
   D.addEventListener("click", onClick, true);
+  ["mousedown", "contextmenu", "keydown"].forEach(function (t) { D.addEventListener(t, carry, true); });
 
   function clock() { return performance.timeOrigin + performance.now(); }
   function read() { try { return JSON.parse(store.getItem(KEY)); } catch (e) { return null; } }
-  function save() { try { store.setItem(KEY, JSON.stringify(st)); } catch (e) { /* private mode: keep going in memory */ } }
+  function save() { try { store.setItem(KEY, JSON.stringify(st)); } catch (e) {} }
   function api(path) { return st.server + "/api/v1/" + path; }
   function uid() {
     return W.crypto && crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
@@ -51,7 +48,7 @@
     sending = 1;
     var batch = st.q.slice(0, size);
     fetch(api("events"), {
-      method: "POST", body: JSON.stringify({ token: st.token, events: batch }),
+      method: "POST", body: body(batch),
       headers: { "Content-Type": "text/plain" }, keepalive: true, credentials: "omit"
     }).then(function (r) {
       return r.json().then(function (j) { return [r.status, j]; });
@@ -66,13 +63,15 @@
       }
       if (status === 410) return refresh();
       if (status === 403 || status === 404) return stop();
-      if (status === 400 || (status === 413 && size === 1)) st.q = st.q.slice(batch.length); // cannot succeed
+      if (status === 400 || (status === 413 && size === 1)) st.q = st.q.slice(batch.length);
       else if (status === 413) size = Math.max(1, size >> 1);
       else return retryLater(flush);
       save();
       flush();
-    }, function () { sending = 0; if (started) say(info.labels.retry); retryLater(flush); });
+    }, function () { sending = 0; if (started) say(held ? info.labels.offline : info.labels.retry); retryLater(flush); });
   }
+
+  function body(batch) { return JSON.stringify({ token: st.token, sent: Math.max(0, Math.round(clock() - st.t0)), events: batch }); }
 
   function refresh() {
     var sent = clock();
@@ -80,7 +79,7 @@
       return r.ok ? r.json() : Promise.reject(r.status);
     }).then(function (j) {
       if (j.ended) return finish(j.next);
-      if (!st.t0) st.t0 = (sent + clock()) / 2 - j.elapsed_ms; // Start, on this tab's clock
+      if (!st.t0) st.t0 = (sent + clock()) / 2 - j.elapsed_ms;
       st.info = { prompt: j.prompt, kind: j.criterion, question: j.question, watch: j.watch, limit: j.time_limit_s * 1000, labels: j.labels, lang: j.language };
       save();
       start();
@@ -105,26 +104,23 @@
     started = 1;
     info = st.info;
     render();
-    var missed = st.m || []; // pages left before tracker.js ran: [url, timeOrigin, click times]
+    var missed = st.m || [];
     delete st.m;
     missed.forEach(function (m) {
       push("pageview", { url: m[0] }, m[1]);
       m[2].forEach(function (at) { push("click", { url: m[0] }, m[1] + at); });
     });
-    // arrival = when the page was asked for (a page back from bfcache that the loader noted: now)
     push("pageview", {}, early.g ? clock() : performance.timeOrigin);
     early.forEach(function (c) { clicked(c[0], c[1]); });
     early = [];
-    var left = info.limit - (clock() - st.t0);
-    setTimeout(function () {
-      say(info.labels.time_up);
-      if (!st.timedOut) { st.timedOut = 1; push("timeout"); }
-    }, Math.max(0, left));
+    tick();
+    setInterval(tick, 1000);
     W.addEventListener("pagehide", function () {
       if (st.q.length && !ended && navigator.sendBeacon) {
-        navigator.sendBeacon(api("events"), JSON.stringify({ token: st.token, events: st.q.slice(0, size) }));
+        navigator.sendBeacon(api("events"), body(st.q.slice(0, size)));
       }
     });
+    W.addEventListener("online", function () { wait = 1000; flush(); });
     W.addEventListener("pageshow", function (e) {
       if (!e.persisted) return;
       st = read();
@@ -132,12 +128,39 @@
     });
   }
 
+  // quiet: read out at one minute and at the end only
+  function tick() {
+    var s = Math.ceil(Math.max(0, info.limit - clock() + st.t0) / 1e3);
+    $("time").textContent = (s / 60 | 0) + ":" + (s % 60 + 100 + "").slice(1);
+    if (s == 60) say(info.labels.minute);
+    if (!s && !st.timedOut) { st.timedOut = 1; say(info.labels.time_up); push("timeout"); }
+  }
+
+  function link(e) {
+    var a = e.target.closest && e.target.closest("a[href]");
+    return a && a.origin == location.origin && a.pathname + a.search != location.pathname + location.search && a;
+  }
+
+  // new tabs get no sessionStorage: the link carries the task
+  function carry(e) {
+    var a = link(e);
+    if (a && !ended && !/uxlab=/.test(a.hash) && (e.type[0] == "c" || e.button || a.target || e.ctrlKey || e.metaKey || e.shiftKey) && (e.key || "Enter") == "Enter")
+      a.hash = a.hash.slice(1) + "&uxlab=" + st.token + "@" + st.server;
+  }
+
   function onClick(e) {
+    var a = link(e);
+    if (started && a && !navigator.onLine && !a.target && !e.ctrlKey) { // no error page
+      e.preventDefault();
+      say(info.labels.offline);
+      W.addEventListener("online", function () { location.href = held = a.href; }, { once: true });
+      held = 1;
+    }
     if (started) clicked(e.target, e.timeStamp);
     else if (!ended) early.push([e.target, e.timeStamp]);
   }
 
-  function clicked(t, at) { // at: event.timeStamp
+  function clicked(t, at) {
     if (!t || !t.closest || t === host) return;
     var el = t.closest("a,button,input,select,textarea,summary,label,[role=button],[role=link]") || t;
     var field = /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName);
@@ -150,12 +173,12 @@
 
   var CSS = ":host{all:initial}section{position:fixed;left:0;right:0;bottom:0;z-index:2147483647;box-sizing:border-box;" +
     "display:flex;flex-wrap:wrap;gap:.5rem .75rem;align-items:center;padding:.6rem .8rem;background:#1d2733;color:#fff;" +
-    "font:16px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;box-shadow:0 -2px 8px rgba(0,0,0,.35);" +
+    "font:16px/1.4 system-ui,sans-serif;box-shadow:0 -2px 8px rgba(0,0,0,.35);" +
     "max-height:60vh;overflow:auto}p{margin:0;flex:1 1 16rem}form,div{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}" +
     "[hidden]{display:none}button,input{font:inherit;min-height:44px;border-radius:6px;border:2px solid #fff}" +
     "button{padding:.4rem .9rem;background:#fff;color:#1d2733;cursor:pointer}.alt{background:transparent;color:#fff}" +
     "input{padding:.3rem .5rem;flex:1 1 10rem;min-width:0}:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
-    "label{flex-basis:100%}#uxlab-status:empty{display:none}#uxlab-status{flex-basis:100%}";
+    "#uxlab-time{font-variant-numeric:tabular-nums}label{flex-basis:100%}#uxlab-status:empty{display:none}#uxlab-status{flex-basis:100%}";
 
   function render() {
     var L = info.labels;
@@ -164,7 +187,7 @@
     root = host.attachShadow({ mode: "open" });
     root.innerHTML = "<style>" + CSS + "</style><section id=uxlab-bar role=region><p><strong id=uxlab-task></strong> " +
       "<span id=uxlab-prompt></span></p><div id=uxlab-actions><button type=button id=uxlab-done></button>" +
-      "<button type=button class=alt id=uxlab-give-up></button></div><form id=uxlab-form hidden><label for=uxlab-answer " +
+      "<button type=button class=alt id=uxlab-give-up></button><span id=uxlab-time aria-hidden=true></span></div><form id=uxlab-form hidden><label for=uxlab-answer " +
       "id=uxlab-question></label><input id=uxlab-answer autocomplete=off required><button type=submit id=uxlab-submit>" +
       "</button><button type=button class=alt id=uxlab-cancel></button></form><p id=uxlab-status role=status></p></section>";
     var bar = $("bar"), form = $("form"), answer = $("answer");

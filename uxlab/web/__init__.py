@@ -14,6 +14,9 @@ def register_blueprints(app: Flask) -> None:
 
     participant.init_app(app)
     app.register_blueprint(participant.bp)
+    from uxlab.web import screener
+
+    app.register_blueprint(screener.bp)
     app.register_blueprint(api.bp)
     from uxlab.web import researcher
 
@@ -24,6 +27,10 @@ def register_blueprints(app: Flask) -> None:
     from uxlab.web import probes
 
     app.register_blueprint(probes.bp)
+    from uxlab.web import preview, studio
+
+    app.register_blueprint(studio.bp)
+    app.register_blueprint(preview.bp)
     if app.config.get("DEMO_SITE"):
         from uxlab.web import demo
 

@@ -15,11 +15,14 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlmodel import Session, col, select
 
-from uxlab import recording
-from uxlab.db import get_session
-from uxlab.errors import PayloadTooLarge, UxlabError
-from uxlab.event_input import read_body
-from uxlab.models import Study, StudyVersion
+from uxlab import studies
+from uxlab.db import availability, get_engine, get_session
+from uxlab.errors import UxlabError
+from uxlab.models import Study, StudyVersion, utcnow
+from uxlab.participants import attempts, ingest
+from uxlab.participants.events import read_body
+from uxlab.participants.judging import app_limits
+from uxlab.web import openapi, preview
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -37,6 +40,9 @@ TASKBAR_LABELS: dict[str, dict[str, str]] = {
         "ended": "Task finished. Taking you back…",
         "time_up": "Time is up.",
         "retry": "No connection. Trying again…",
+        "task_of": "Task {n} of {m}",
+        "minute": "One minute left.",
+        "offline": "No connection. The link opens when you are back online.",
     },
     "de": {
         "region": "Studienaufgabe",
@@ -50,12 +56,15 @@ TASKBAR_LABELS: dict[str, dict[str, str]] = {
         "ended": "Aufgabe beendet. Sie werden zurückgeleitet…",
         "time_up": "Die Zeit ist um.",
         "retry": "Keine Verbindung. Neuer Versuch…",
+        "task_of": "Aufgabe {n} von {m}",
+        "minute": "Noch eine Minute.",
+        "offline": "Keine Verbindung. Der Link öffnet sich, sobald Sie wieder online sind.",
     },
     "ru": {
         "region": "Задание исследования",
         "task": "Ваше задание",
         "done": "Готово",
-        "give_up": "Сдаться",
+        "give_up": "Пропустить задание",
         "submit": "Отправить ответ",
         "cancel": "Назад",
         "answer": "Ваш ответ",
@@ -63,24 +72,23 @@ TASKBAR_LABELS: dict[str, dict[str, str]] = {
         "ended": "Задание завершено. Возвращаем вас…",
         "time_up": "Время вышло.",
         "retry": "Нет соединения. Пробуем снова…",
+        "task_of": "Задание {n} из {m}",
+        "minute": "Осталась одна минута.",
+        "offline": "Нет соединения. Ссылка откроется, когда связь восстановится.",
     },
 }
 
 
 def _server_origins() -> tuple[str, ...]:
-    own = recording.origin_of(request.host_url)
+    own = f"{request.scheme}://{request.host}".lower()  # origin_of(request.host_url), without its IRI pass
     public = current_app.config.get("PUBLIC_URL") or ""
-    return (own, recording.origin_of(public)) if public else (own,)
-
-
-def _limits() -> recording.Limits:
-    return recording.Limits.from_config(current_app.config)
+    return (own, attempts.origin_of(public)) if public else (own,)
 
 
 def _remember_cors(db: Session, token: str) -> None:
     """Note the attempt's allowed origins so that after_request can answer CORS, errors included."""
     try:
-        g.api_origins = recording.allowed_origins(recording.find_context(db, token), _server_origins())
+        g.api_origins = attempts.allowed_origins(attempts.find_context(db, token), _server_origins())
     except UxlabError:
         g.api_origins = None  # unknown token: after_request treats it as unreadable
 
@@ -103,27 +111,43 @@ def _cors(response: Response) -> Response:
 
 @bp.get("/attempts/<token>")
 def attempt(token: str) -> ResponseReturnValue:
+    if preview.is_preview_token(token):  # the study editor's preview: nothing is read or stored
+        origin = request.headers.get("Origin")
+        return jsonify(preview.tracker_state(token, origin, _server_origins(), TASKBAR_LABELS))
     db = get_session()
     _remember_cors(db, token)
-    body = recording.attempt_state(
-        db, token, request.headers.get("Origin"), server_origins=_server_origins(), limits=_limits()
-    )
-    return jsonify(**body, labels=TASKBAR_LABELS.get(body["language"], TASKBAR_LABELS["en"]))
+    body = attempts.attempt_state(db, token, request.headers.get("Origin"), server_origins=_server_origins())
+    return jsonify(**body, labels=_taskbar_labels(body))
+
+
+def _taskbar_labels(state: dict[str, object]) -> dict[str, str]:
+    """The task bar's words in the participant's language; "Task 2 of 4:" heads the prompt."""
+    labels = dict(TASKBAR_LABELS.get(str(state["language"]), TASKBAR_LABELS["en"]))
+    labels["task"] = labels.pop("task_of").format(n=state["task_number"], m=state["task_count"]) + ":"
+    return labels
 
 
 @bp.post("/events", provide_automatic_options=False)
 def events() -> ResponseReturnValue:
-    max_bytes = int(current_app.config["MAX_EVENT_BYTES"])
-    if (request.content_length or 0) > max_bytes:
-        raise PayloadTooLarge(f"the body has more than {max_bytes} bytes", field="(body)")
-    batch = read_body(request.stream.read(max_bytes + 1), max_bytes)
-    db = get_session()
-    _remember_cors(db, batch.token)
-    body = recording.record_events(
-        db, batch.token, batch.events, request.headers.get("Origin"),
-        server_origins=_server_origins(), limits=_limits(),
-    )  # fmt: skip
+    # uxlab.web.request_bodies has read the body within MAX_EVENT_BYTES and bounded its JSON.
+    batch = read_body(request.get_data(), int(current_app.config["MAX_EVENT_BYTES"]), g.get("api_json"))
+    if preview.is_preview_token(batch.token):  # the study editor's preview: judged, not stored
+        return jsonify(preview.judge_batch(batch, request.headers.get("Origin"), _server_origins()))
+    origin, servers = request.headers.get("Origin"), _server_origins()
+    try:
+        body = ingest.store(get_engine(), batch, origin, servers, app_limits(), utcnow())
+    except UxlabError:  # rolled back: the attempt lock has ended before this look-up
+        _remember_cors(get_session(), batch.token)
+        raise
+    availability().answered()
+    # Stored: record has checked that the study names this origin (one look-up, not two).
+    g.api_origins = (origin.rstrip("/").lower(),) if origin else ()
     return jsonify(body)
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> ResponseReturnValue:
+    return jsonify(openapi.document())
 
 
 @bp.route("/events", methods=["OPTIONS"])
@@ -150,5 +174,5 @@ def _open_study_origins(db: Session) -> set[str]:
     servers = _server_origins()
     origins = set(servers)
     for version in latest.values():
-        origins.update(recording.scenario_of(version).site.allowed_origins(servers[0]))
+        origins.update(studies.scenario_of(version).site.allowed_origins(servers[0]))
     return origins

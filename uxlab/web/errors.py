@@ -1,36 +1,49 @@
-"""Render UxlabError (and HTTP errors) as JSON under /api/ and as an HTML page elsewhere."""
+"""Render every error from the one base, UxlabError: JSON under /api/ and for .json pages, else HTML.
+
+Werkzeug's HTTP errors (404 for an unknown URL, 405 ...) and unexpected exceptions become
+a UxlabError of their status first, so every error page and body has the same shape:
+``UxlabError.to_dict()`` as JSON, or ``templates/errors/<status>.html`` (else
+``errors/error.html``). The command line's face of the same errors is
+``UxlabError.cli_lines()``, printed by ``uxlab.cli.command``.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, make_response, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from jinja2 import TemplateNotFound
 from werkzeug.exceptions import HTTPException
 
 from uxlab.errors import UxlabError
 
+UNEXPECTED = "Something went wrong on our side. The error has been logged."
+
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    json_path = request.path.startswith("/api/") or request.path.endswith(".json")
+    return json_path or request.accept_mimetypes.best == "application/json"
 
 
-def _render(status: int, message: str, field: str | None = None) -> ResponseReturnValue:
+def _with_status(message: str, status: int) -> UxlabError:
+    error = UxlabError(message)
+    error.status = status
+    return error
+
+
+def handle_uxlab_error(error: UxlabError) -> ResponseReturnValue:
+    """Roll the request's session back and answer with the error's JSON body or page."""
     session = g.get("db_session")
     if session is not None:
         session.rollback()
     if _wants_json():
-        body: dict[str, object] = {"status": status, "message": message}
-        if field:
-            body["field"] = field
-        return jsonify(error=body), status
-    try:
-        return render_template(f"errors/{status}.html", message=message, status=status), status
-    except TemplateNotFound:
-        return render_template("errors/error.html", message=message, status=status), status
-
-
-def handle_uxlab_error(error: UxlabError) -> ResponseReturnValue:
-    response = make_response(_render(error.status, error.message, error.field))
+        response = make_response(jsonify(error.to_dict()), error.status)
+    else:
+        context = {"message": error.message, "status": error.status}
+        try:
+            page = render_template(f"errors/{error.status}.html", **context)
+        except TemplateNotFound:
+            page = render_template("errors/error.html", **context)
+        response = make_response(page, error.status)
     retry_after_s = getattr(error, "retry_after_s", None)
     if retry_after_s:
         response.headers["Retry-After"] = str(retry_after_s)
@@ -38,15 +51,13 @@ def handle_uxlab_error(error: UxlabError) -> ResponseReturnValue:
 
 
 def handle_http_exception(error: HTTPException) -> ResponseReturnValue:
-    return _render(error.code or 500, error.description or error.name)
+    return handle_uxlab_error(_with_status(error.description or error.name, error.code or 500))
 
 
 def handle_unexpected(error: Exception) -> ResponseReturnValue:
     # Never show a traceback to a user; the log keeps it.
-    from flask import current_app
-
     current_app.logger.exception("unhandled error")
-    return _render(500, "Something went wrong on our side. The error has been logged.")
+    return handle_uxlab_error(_with_status(UNEXPECTED, 500))
 
 
 def init_app(app: Flask) -> None:

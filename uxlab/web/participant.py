@@ -1,7 +1,7 @@
 """Participant pages under /s/<slug>: consent, task prompt + Start, SEQ, questionnaires, thanks.
 
-A participant is identified by a signed cookie per study (``uxlab_p_<slug>``, path
-``/s/<slug>``) holding the session's public id. Every page asks ``participation.progress``
+A participant is identified by a signed cookie per study (``participant_cookie.py``)
+holding the session's public id. Every page asks ``sessions.progress``
 where the participant is and redirects there, so reloading any page resumes the study.
 """
 
@@ -23,41 +23,20 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response
 
-from uxlab import participation
-from uxlab.answer_scales import InvalidAnswers
+from uxlab import studies
 from uxlab.db import get_session
-from uxlab.errors import Gone, UxlabError
-from uxlab.models import ParticipantSession, Study, StudyVersion
-from uxlab.participation import OutOfStep, Progress
-from uxlab.web import questionnaire_text
+from uxlab.errors import Gone, InvalidAnswers, StudyFull
+from uxlab.models import ParticipantSession, Study, StudyVersion, utcnow
+from uxlab.participants import judging, recruiting, sessions, task_open, task_questions
+from uxlab.participants.browsers import device_class
+from uxlab.participants.sessions import Progress
+from uxlab.web import questionnaire_text, recruit_pages
+from uxlab.web.participant_cookie import read_public_id, with_cookie
 
 bp = Blueprint("participant", __name__, url_prefix="/s/<slug>")
-COOKIE_MAX_AGE_S = 90 * 24 * 3600
-
-
-class NoSession(UxlabError):
-    """The browser has no session for this study yet: send it to the consent page."""
-
-    status = 303
-
-
-def _cookie_name(slug: str) -> str:
-    return f"uxlab_p_{slug}"
-
-
-def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="uxlab-participant")
-
-
-def _public_id(slug: str) -> str | None:
-    try:
-        value = _signer().loads(request.cookies.get(_cookie_name(slug), ""))
-    except BadSignature:
-        return None
-    return value if isinstance(value, str) else None
+bp.register_error_handler(StudyFull, recruit_pages.full)
 
 
 def _set_language(language: str) -> None:
@@ -68,33 +47,43 @@ def _set_language(language: str) -> None:
 def _study(slug: str) -> tuple[Study, StudyVersion, ParticipantSession | None]:
     """Find the study and this browser's session, set the page language, refuse a closed study."""
     db = get_session()
-    study, version = participation.find_study(db, slug)
-    session = participation.find_session(db, study, _public_id(slug))
+    study, version = sessions.find_study(db, slug)
+    session = sessions.find_session(db, study, read_public_id(slug))
     if session is not None:
         _set_language(session.language)
     else:
-        scenario = participation.scenario_of(version)
+        scenario = studies.scenario_of(version)
         _set_language(
-            participation.choose_language(
+            sessions.choose_language(
                 scenario.language,
                 request.headers.get("Accept-Language", ""),
                 current_app.config["DEFAULT_LANGUAGE"],
             )
         )
-    participation.ensure_open(study)
+    sessions.ensure_open(study)
+    if session is None:  # a newcomer starts only while recruiting is open (close_at, quota)
+        recruiting.admit(db, study, device_class(request.headers.get("User-Agent", "")))
     return study, version, session
 
 
-def _participant(slug: str) -> tuple[ParticipantSession, Progress]:
+def _after_answers(slug: str, session: ParticipantSession) -> str:
+    """Where a post of answers leads: the next step, or the panel's completion URL once finished."""
+    target = recruiting.completion_target(_version(session), session)
+    return target or _url(slug, _progress(session))
+
+
+def _participant(slug: str) -> tuple[ParticipantSession, Progress] | None:
+    """This browser's session and where it is; None when it has none (the view sends it to consent)."""
     session = _study(slug)[2]
-    if session is None:
-        raise NoSession("No participant session.")
-    return session, _progress(session)
+    return None if session is None else (session, _progress(session))
+
+
+def _to_consent(slug: str) -> Response:
+    return redirect(url_for("participant.consent", slug=slug))
 
 
 def _progress(session: ParticipantSession) -> Progress:
-    tolerance_s = float(current_app.config["CLOCK_TOLERANCE_S"])
-    return participation.progress(get_session(), session, clock_tolerance_s=tolerance_s)
+    return sessions.progress(get_session(), session)
 
 
 def _url(slug: str, where: Progress) -> str:
@@ -104,7 +93,7 @@ def _url(slug: str, where: Progress) -> str:
 
 
 def _render(template: str, session: ParticipantSession | None, version: StudyVersion, **context: Any) -> str:
-    scenario = participation.scenario_of(version)
+    scenario = studies.scenario_of(version)
     return render_template(
         template, page_lang=g.uxlab_locale, scenario=scenario, session=session, slug=scenario.slug, **context
     )
@@ -118,61 +107,84 @@ def _version(session: ParticipantSession) -> StudyVersion:
 
 @bp.get("")
 def consent(slug: str) -> ResponseReturnValue:
-    _, version, session = _study(slug)
+    study, version, session = _study(slug)
     if session is not None:
         return redirect(_url(slug, _progress(session)))
-    return _render("participant/consent.html", None, version)
+    if (screening := recruit_pages.to_screener(slug, study, read_public_id(slug))) is not None:
+        return screening
+    page = current_app.make_response(_render("participant/consent.html", None, version))
+    return with_cookie(page, slug, read_public_id(slug) or sessions.new_public_id())
 
 
 @bp.post("")
 def consent_given(slug: str) -> ResponseReturnValue:
-    _, version, session = _study(slug)
+    study, version, session = _study(slug)
+    screening = None if session else recruit_pages.to_screener(slug, study, read_public_id(slug))
+    if screening is not None:
+        return screening
     if session is None:
-        headers = request.headers
-        session = participation.start_session(
-            get_session(),
-            version,
-            headers.get("User-Agent", ""),
-            headers.get("Accept-Language", ""),
-            current_app.config["DEFAULT_LANGUAGE"],
+        user_agent, languages = (
+            request.headers.get("User-Agent", ""),
+            request.headers.get("Accept-Language", ""),
         )
-    response = redirect(_url(slug, _progress(session)), code=303)
-    response.set_cookie(
-        _cookie_name(slug),
-        _signer().dumps(session.public_id),
-        max_age=COOKIE_MAX_AGE_S,
-        path=f"/s/{slug}",
-        httponly=True,
-        samesite="Lax",
-        secure=request.is_secure,
-    )
-    return response
+        session = sessions.start_session(get_session(), version, user_agent, languages, read_public_id(slug))
+        recruiting.keep_link_params(get_session(), session, request.args)
+    return with_cookie(redirect(_url(slug, _progress(session)), code=303), slug, session.public_id)
 
 
 @bp.get("/task/<int:number>")
 def task(slug: str, number: int) -> ResponseReturnValue:
-    session, where = _participant(slug)
+    if (found := _participant(slug)) is None:
+        return _to_consent(slug)
+    session, where = found
     if (where.step, where.number) != ("task", number):
         return redirect(_url(slug, where))
-    spec = participation.task_spec(_version(session), where)
-    return _render("participant/task.html", session, _version(session), where=where, spec=spec)
+    spec = sessions.task_spec(_version(session), where)
+    left_s = judging.time_left_s(where.attempt, spec, utcnow())
+    unopened = task_open.did_not_open(get_session(), where.attempt)
+    return _render(
+        "participant/task.html",
+        session,
+        _version(session),
+        where=where,
+        spec=spec,
+        left_s=left_s,
+        unopened=unopened,
+    )
 
 
 @bp.post("/task/<int:number>")
 def start_task(slug: str, number: int) -> ResponseReturnValue:
-    session, _ = _participant(slug)
-    url = participation.begin_task(get_session(), session, number, request.host_url.rstrip("/"))
-    return redirect(url, code=303)
+    if (found := _participant(slug)) is None:
+        return _to_consent(slug)
+    session, where = found
+    # PUBLIC_URL, never the request's Host: the URL carries the attempt token to the site.
+    url = sessions.begin_task(
+        get_session(), session, number, str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    )
+    return redirect(url or _url(slug, where), code=303)
+
+
+@bp.post("/task/<int:number>/skip")
+def skip_task(slug: str, number: int) -> ResponseReturnValue:
+    """'Skip this task' after a task that did not open (uxlab/participants/task_open.py)."""
+    if (found := _participant(slug)) is None:
+        return _to_consent(slug)
+    session, _ = found
+    task_open.skip_unopened(get_session(), session, number)
+    return redirect(_url(slug, _progress(session)), code=303)
 
 
 @bp.route("/task/<int:number>/seq", methods=["GET", "POST"])
 def seq(slug: str, number: int) -> ResponseReturnValue:
-    session, where = _participant(slug)
+    if (found := _participant(slug)) is None:
+        return _to_consent(slug)
+    session, where = found
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            participation.save_seq(get_session(), session, number, request.form.get("seq"))
-            return redirect(_url(slug, _progress(session)), code=303)
+            task_questions.save_seq_and_questions(get_session(), session, number, request.form)
+            return redirect(_after_answers(slug, session), code=303)
         except InvalidAnswers as error:
             errors = error.errors
     elif (where.step, where.number) != ("seq", number):
@@ -184,12 +196,14 @@ def seq(slug: str, number: int) -> ResponseReturnValue:
 
 @bp.route("/questionnaires", methods=["GET", "POST"])
 def questionnaires(slug: str) -> ResponseReturnValue:
-    session, where = _participant(slug)
+    if (found := _participant(slug)) is None:
+        return _to_consent(slug)
+    session, where = found
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            participation.save_responses(get_session(), session, request.form)
-            return redirect(url_for("participant.thanks", slug=slug), code=303)
+            sessions.save_responses(get_session(), session, request.form)
+            return redirect(_after_answers(slug, session), code=303)  # thanks, or the step they are at
         except InvalidAnswers as error:
             errors = error.errors
     elif where.step != "questionnaires":
@@ -200,28 +214,31 @@ def questionnaires(slug: str) -> ResponseReturnValue:
 
 @bp.get("/thanks")
 def thanks(slug: str) -> ResponseReturnValue:
-    session, where = _participant(slug)
+    if (found := _participant(slug)) is None:
+        return _to_consent(slug)
+    session, where = found
     if where.step != "thanks":
         return redirect(_url(slug, where))
-    return _render("participant/thanks.html", session, _version(session))
+    completion = recruiting.completion_target(_version(session), session)
+    return _render("participant/thanks.html", session, _version(session), completion=completion)
 
 
-@bp.errorhandler(NoSession)
-def _no_session(_error: NoSession) -> Response:
-    return redirect(url_for("participant.consent", slug=(request.view_args or {})["slug"]))
+@bp.after_request
+def _never_from_the_page_cache(response: Response) -> Response:
+    """Study pages are never served from an HTTP cache, and reload when Back restores them.
 
-
-@bp.errorhandler(OutOfStep)
-def _out_of_step(error: OutOfStep) -> Response:
-    return redirect(_url((request.view_args or {})["slug"], error.where), code=303)
+    Back from the site must show the task as it is now (running, its time left), not the
+    page with "Start" from before it began (issue 11, point 6). no-store keeps them out of
+    HTTP caches; Chromium (156) still keeps no-store pages in its back/forward cache, so the
+    layout's pageshow check (``event.persisted``) is what reloads a restored page.
+    """
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.errorhandler(Gone)
-def _gone(error: Gone) -> ResponseReturnValue:
-    finished = isinstance(error, participation.SessionFinished)
-    return render_template(
-        "participant/gone.html", page_lang=g.get("uxlab_locale", "en"), finished=finished
-    ), 410
+def _gone(_error: Gone) -> ResponseReturnValue:
+    return render_template("participant/gone.html", page_lang=g.get("uxlab_locale", "en")), 410
 
 
 def _select_locale() -> str | None:
@@ -231,7 +248,7 @@ def _select_locale() -> str | None:
         return str(chosen)
     if not has_request_context():
         return None
-    return participation.choose_language(
+    return sessions.choose_language(
         None, request.headers.get("Accept-Language", ""), current_app.config["DEFAULT_LANGUAGE"]
     )
 
@@ -248,4 +265,5 @@ def init_app(app: Flask) -> None:
     """Bind Flask-Babel (catalogs in uxlab/translations, compiled .mo files committed)."""
     flask_babel.Babel(app, locale_selector=_select_locale)
     app.jinja_env.globals["questionnaire_text"] = questionnaire_text
+    app.jinja_env.globals["link_args"] = recruit_pages.link_args
     app.add_template_filter(duration)

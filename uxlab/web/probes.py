@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
-from uxlab import auth
+from uxlab import auth, probe_report, probe_uploads
 from uxlab.charts.lines import Series, line_chart
 from uxlab.db import get_session
 from uxlab.errors import BadRequest, PayloadTooLarge
-from uxlab.probe import store
+from uxlab.reports import probe_builds
 
 bp = Blueprint("probes", __name__)
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -19,6 +19,7 @@ CHART_TITLES = {
     "ttfb_ms": "Time to first byte (ms)",
     "fcp_ms": "First contentful paint (ms)",
     "lcp_ms": "Largest contentful paint (ms)",
+    "si_ms": "Speed Index (ms)",
     "cls": "Cumulative layout shift",
     "tbt_ms": "Total blocking time (ms)",
 }
@@ -37,21 +38,13 @@ def upload() -> ResponseReturnValue:
     if (request.content_length or 0) > MAX_UPLOAD_BYTES:
         raise PayloadTooLarge(f"a probe report may be at most {MAX_UPLOAD_BYTES} bytes")
     db = get_session()
-    token = store.authenticate(db, request.headers.get("Authorization"))
-    body = request.get_json(silent=True)
-    if body is None:
+    token = probe_uploads.authenticate(db, request.headers.get("Authorization"))
+    if not request.is_json:
         raise BadRequest("the body must be JSON (Content-Type: application/json)")
-    saved = store.store_upload(db, token, body)
-    slug = body.get("study") or _slug_of(token.study_id)
+    saved = probe_uploads.store_upload(db, token, probe_report.loads(request.get_data()))
+    slug = probe_uploads.study_slug(db, saved.study_id)
     history = str(current_app.config["PUBLIC_URL"]).rstrip("/") + url_for("probes.pages", slug=slug)
     return {"id": saved.id, "history_url": history}, 201
-
-
-def _slug_of(study_id: int) -> str:
-    from uxlab.models import Study
-
-    study = get_session().get(Study, study_id)
-    return study.slug if study else ""
 
 
 @bp.route("/studies/<slug>/probes", methods=["GET", "POST"])
@@ -60,10 +53,65 @@ def pages(slug: str) -> ResponseReturnValue:
     db = get_session()
     new_token = None
     if request.method == "POST":
-        new_token = store.create_token(db, slug, request.form.get("label", ""))
+        new_token = probe_uploads.create_token(db, slug, request.form.get("label", ""))
+        auth.record_action("token_created", slug)
     return render_template(
-        "probes/pages.html", slug=slug, pages=store.study_pages(db, slug), new_token=new_token
+        "probes/pages.html",
+        slug=slug,
+        pages=probe_uploads.study_pages(db, slug),
+        new_token=new_token,
+        tokens=probe_uploads.list_tokens(db, slug),
     )
+
+
+@bp.post("/studies/<slug>/probes/tokens/<int:token_id>/revoke")
+@auth.login_required
+def revoke_token(slug: str, token_id: int) -> ResponseReturnValue:
+    probe_uploads.revoke_token(get_session(), slug, token_id)
+    auth.record_action("token_revoked", slug, f"token {token_id}")
+    flash(f"Upload token {token_id} is revoked: it uploads no more.")
+    return redirect(url_for("probes.pages", slug=slug) + "#tokens")
+
+
+@bp.get("/studies/<slug>/builds")
+@auth.login_required
+def builds(slug: str) -> ResponseReturnValue:
+    branch = request.args.get("branch", "")[:200]
+    rows, branches = probe_builds.builds(get_session(), slug, branch)
+    return render_template("probes/builds.html", slug=slug, rows=rows, branches=branches, branch=branch)
+
+
+@bp.get("/studies/<slug>/builds/<int:build_id>")
+@auth.login_required
+def build(slug: str, build_id: int) -> ResponseReturnValue:
+    db = get_session()
+    row, report = probe_builds.build(db, slug, build_id)
+    base = probe_builds.default_base(db, slug, build_id)
+    return render_template("probes/build.html", slug=slug, row=row, report=report, base=base)
+
+
+@bp.get("/studies/<slug>/builds/<int:build_id>/compare")
+@auth.login_required
+def compare(slug: str, build_id: int) -> ResponseReturnValue:
+    db = get_session()
+    base_id = _build_id(request.args.get("base"))
+    if base_id is None:
+        base_id = probe_builds.default_base(db, slug, build_id)
+    if base_id is None:
+        raise BadRequest("this is the study's first build: there is none to compare with", field="base")
+    head, head_report = probe_builds.build(db, slug, build_id)
+    base, base_report = probe_builds.build(db, slug, base_id)
+    rows = probe_builds.compare(base_report, head_report)
+    return render_template("probes/compare.html", slug=slug, head=head, base=base, rows=rows)
+
+
+def _build_id(text: str | None) -> int | None:
+    """A build id from the query string: a positive number in ASCII digits, else BadRequest."""
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > 12 or int(text) == 0:
+        raise BadRequest("base must be a build number", field="base")
+    return int(text)
 
 
 @bp.get("/studies/<slug>/probes/page")
@@ -71,13 +119,13 @@ def pages(slug: str) -> ResponseReturnValue:
 def history(slug: str) -> ResponseReturnValue:
     path = request.args.get("path", "")
     db = get_session()
-    by_profile = store.page_history(db, slug, path)
-    charts = history_charts(path, by_profile, store.page_budgets(db, slug, path))
+    by_profile = probe_uploads.page_history(db, slug, path)
+    charts = history_charts(path, by_profile, probe_uploads.page_budgets(db, slug, path))
     return render_template("probes/history.html", slug=slug, path=path, charts=charts, by_profile=by_profile)
 
 
 def history_charts(
-    path: str, by_profile: dict[str, list[store.HistoryPoint]], limits: dict[str, dict[str, float]]
+    path: str, by_profile: dict[str, list[probe_uploads.HistoryPoint]], limits: dict[str, dict[str, float]]
 ) -> list[tuple[str, Markup]]:
     """Return (title, SVG line chart) per metric: one line per profile, the budget dashed."""
     labels = [p.label for p in next(iter(by_profile.values()), [])]

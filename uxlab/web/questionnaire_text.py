@@ -1,7 +1,7 @@
-"""The standard questionnaire wordings (../shared/METRICS.md), translated at render time.
+"""The standard questionnaire wordings (docs/METRICS.md), translated at render time.
 
 English is the original; the German and Russian catalogs hold translations, which the
-questionnaire page labels as such. SUS reads "website" for "system" (METRICS.md allows it).
+questionnaire page labels as such. SUS reads "website" for "system" (docs/METRICS.md allows it).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from uxlab.answer_scales import SEQ_SCALE, field_names, scale_for
+from uxlab.scenarios.scales import SEQ_SCALE, field_names, scale_for
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,45 @@
-"""App-wide CSRF protection (Flask-WTF) and session cookie defaults.
+"""App-wide CSRF protection (Flask-WTF), session cookie defaults and security headers.
 
 Every form POST must carry ``<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">``.
 JSON APIs are exempt: anything under ``/api/`` and the blueprints named in
 ``CSRF_EXEMPT_BLUEPRINTS`` (they authenticate with attempt or API tokens, not cookies),
-plus whatever is passed to ``app.extensions["csrf"].exempt(...)``.
+plus whatever is passed to ``app.extensions["csrf"].exempt(...)``. The probe upload API
+(``POST /api/v1/probes``, a bearer token) is exempt by its path; the researcher's token
+form in the same blueprint is not.
+
+Who may see which study, and admin-only pages, are checked next, before any view
+(``uxlab.web.study_access``).
+
+JSON bodies under ``/api/`` are bounded in ``uxlab.web.request_bodies`` (size on the bytes
+read, nesting, strings, numbers) before any view runs.
+
+Every response gets ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy:
+same-origin`` (share pages: ``no-referrer``, so the secret in their URL never leaves).
+Researcher pages (``RESEARCHER_BLUEPRINTS``) and share pages also get a
+Content-Security-Policy: scripts only from this server or inline with this request's
+nonce (``nonce="{{ csp_nonce }}"`` in templates), no framing (``frame-ancestors 'none'``).
+Participant and demo-site pages get none: the demo site carries the tracker snippet
+inline, as a customer's site does, and participant pages may be framed by a study's site.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+import secrets
+
+from flask import Flask, Response, current_app, g, request
 from flask_wtf.csrf import CSRFProtect
 
-CSRF_EXEMPT_BLUEPRINTS = frozenset({"api", "probes"})
+from uxlab.web import request_bodies, study_access
+
+CSRF_EXEMPT_BLUEPRINTS = frozenset({"api"})
+RESEARCHER_BLUEPRINTS = frozenset({"researcher", "reports", "probes", "studio", "studio_preview"})
+SHARE_ENDPOINTS = frozenset({"reports.shared"})
+# Inline styles stay allowed: templates and the SVG charts set a few style attributes, and
+# CSS cannot run code in current browsers.
+CSP = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def _is_exempt() -> bool:
@@ -30,6 +58,24 @@ def _check_csrf() -> None:
     csrf.protect(apply_exemptions=True)  # also honours csrf.exempt(view or blueprint)
 
 
+def csp_nonce() -> str:
+    """This request's nonce for inline scripts (made on first use)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    nonce: str = g.csp_nonce
+    return nonce
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    shared = request.endpoint in SHARE_ENDPOINTS
+    headers["Referrer-Policy"] = "no-referrer" if shared else headers.get("Referrer-Policy", "same-origin")
+    if shared or (request.blueprint or "") in RESEARCHER_BLUEPRINTS:
+        headers.setdefault("Content-Security-Policy", CSP.format(nonce=csp_nonce()))
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Bind a CSRFProtect to this app (kept in ``app.extensions["csrf"]``) and set cookie defaults."""
     if app.config.get("SESSION_COOKIE_SAMESITE") is None:
@@ -43,3 +89,7 @@ def init_app(app: Flask) -> None:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     CSRFProtect().init_app(app)
     app.before_request(_check_csrf)
+    study_access.init_app(app)  # after the CSRF check: a forged form is refused before anything
+    request_bodies.init_app(app)
+    app.after_request(_security_headers)
+    app.context_processor(lambda: {"csp_nonce": csp_nonce()})

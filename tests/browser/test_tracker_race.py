@@ -1,0 +1,79 @@
+"""A success click and the next page's view race to the server; nobody is stranded (issue 11, point 3).
+
+The task ``open-ticket`` succeeds on a click on ``#open-ticket``, a link: the click leaves
+the old page (a keepalive fetch and the pagehide beacon) while the new page's tracker sends
+its view together with the click, still queued in the tab's sessionStorage. Before the
+attempt lock (uxlab/participants/attempt_lock.py) a request could read the attempt as
+running, and, once the click's request had ended it and committed, see the click as stored
+and judge its own page view against the stale "running": it answered "not ended" and the
+tab kept its task bar (2 of 15 trials by hand).
+
+On an idle test machine that window is a few microseconds wide and never hit, so the test
+widens it as a loaded database would: a hook on the engine (SQLAlchemy's
+``before_cursor_execute``, a seam of the database library, not of uxlab) makes every events
+request's look-up of its stored event ids take ``SLOW_READ_S``. Without the lock the next
+page's request then reads "running" before the click's request commits and decides after;
+with it, the second request waits for the first's commit and reads "ended".
+Each trial is one participant; stranded = not handed to the task's SEQ page, or the bar
+still shown. The forced two-request interleaving is tests/participants/test_attempt_lock.py.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import event
+
+from tests.browser.test_tracker import open_task
+from tests.conftest import LiveServer, make_test_app
+from tests.participants.test_events_api import Participant
+
+pytestmark = pytest.mark.browser
+TRIALS = 30
+HAND_BACK_MS = 10_000  # a stranded tab never gets there; a handed-back one within a second or so
+ENOUGH_STRANDED = 3  # then the verdict is clear: stop early rather than wait out every trial
+SLOW_READ_S = 0.15  # a loaded database: each events request's read of its stored ids takes this long
+
+
+def _slow_stored_ids_read(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    """Before the events API reads which ids an attempt has stored, wait (a slow database)."""
+    if statement.lstrip().upper().startswith("SELECT") and "client_id" in statement:
+        time.sleep(SLOW_READ_S)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def race_server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else ""
+    app: Flask = make_test_app(tmp_path, url, WTF_CSRF_ENABLED=True)
+    engine = app.extensions["uxlab.engine"]
+    event.listen(engine, "before_cursor_execute", _slow_stored_ids_read)
+    with LiveServer(app) as server:
+        app.config["PUBLIC_URL"] = server.url
+        yield server
+    event.remove(engine, "before_cursor_execute", _slow_stored_ids_read)
+    app.extensions["uxlab.engine"].dispose()
+
+
+def test_success_click_with_a_concurrent_page_view_never_strands(race_server: Any, page: Any) -> None:
+    """Guards the attempt lock (point 3): every answer after the end says "ended"; fails without it."""
+    stranded: list[tuple[int, str, str | None]] = []
+    for trial in range(TRIALS):
+        participant = Participant(race_server.app)  # a fresh session: one attempt per trial
+        token = participant.start("open-ticket")
+        open_task(page, race_server, token, "/demo/support/helpdesk")
+        try:
+            with page.expect_request(lambda r: r.url.endswith("/seq"), timeout=HAND_BACK_MS):
+                page.locator("#open-ticket").click()
+        except Exception:  # Playwright's TimeoutError: the participant stayed on the site
+            stranded.append((trial, page.url, participant.attempt(token).outcome))
+            if len(stranded) == ENOUGH_STRANDED:
+                break
+            continue
+        page.wait_for_url(lambda url: "/demo" not in url)  # the SEQ page (this test's browser has no session)
+        assert participant.attempt(token).outcome == "success"
+    assert stranded == [], f"{len(stranded)} stranded (trial, url, stored outcome) in {trial + 1} trials"

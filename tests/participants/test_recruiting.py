@@ -1,0 +1,206 @@
+"""Recruiting over real SQLite and PostgreSQL: quota (also under parallel finishes), close date,
+screener, captured link parameters and the completion redirect."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+from sqlmodel import Session, func, select
+
+from uxlab import scenarios, studies
+from uxlab.db import get_session
+from uxlab.errors import StudyFull
+from uxlab.models import ParticipantSession, Screening, Study
+from uxlab.participants import attempts, sessions
+from uxlab.reports.questions import screened_out_count
+
+PHONE_UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36"
+STUDY = """
+slug: panel
+title: Panel study
+consent: Hello.
+site: {base_url: /demo}
+tasks:
+  - {id: one, prompt: Find the page., success: self_report, stage: awareness}
+recruit:
+  completion_url: https://panel.example/done?cc={code}&pid={pid}&s={participant}
+  capture: [pid]
+"""
+
+
+@pytest.fixture
+def any_db(any_app: Flask) -> Iterator[Session]:
+    with any_app.app_context():
+        yield get_session()
+
+
+def store(db: Session, extra: str = "") -> None:
+    studies.store_scenario(db, scenarios.loads(STUDY + extra))
+
+
+def take_part(app: Flask, db: Session, query: str = "", **headers: str) -> Any:
+    """Walk one new participant through the study with the test client; return the last response."""
+    client = app.test_client()
+    first = client.get(f"/s/panel{query}", headers=headers)
+    if first.status_code != 200:
+        return first
+    started = client.post(f"/s/panel{query}", headers=headers)
+    assert started.location == "/s/panel/task/1", started.text
+    client.post("/s/panel/task/1", headers=headers)
+    session = db.exec(select(ParticipantSession).order_by(ParticipantSession.id.desc())).first()  # type: ignore[union-attr]
+    assert session is not None
+    where = sessions.progress(db, session)
+    assert where.attempt is not None
+    attempts.end_attempt(db, where.attempt, "success")
+    return client.post("/s/panel/task/1/seq", data={"seq": "5"}, headers=headers)
+
+
+def finished(db: Session) -> int:
+    query = (
+        select(func.count())
+        .select_from(ParticipantSession)
+        .where(ParticipantSession.finished_at.is_not(None))
+    )  # type: ignore[union-attr]
+    return int(db.exec(query).one())
+
+
+def test_the_51st_participant_of_a_50_quota_study_sees_a_polite_full_page(
+    any_app: Flask, any_db: Session
+) -> None:
+    store(any_db, "  quota: {total: 50}\n")
+    for n in range(50):
+        done = take_part(any_app, any_db, f"?pid=p{n}")
+        assert done.status_code == 303 and done.location.startswith("https://panel.example/done?")
+    assert finished(any_db) == 50
+    full = any_app.test_client().get("/s/panel?pid=p50")
+    assert full.status_code == 410
+    assert "This study is full" in full.text and "Thank you for your interest" in full.text
+    german = any_app.test_client().get("/s/panel", headers={"Accept-Language": "de"})
+    assert "Diese Studie ist voll" in german.text
+    russian = any_app.test_client().get("/s/panel", headers={"Accept-Language": "ru"})
+    assert '<html lang="ru">' in russian.text and "Набор участников завершён" in russian.text
+    assert any_db.exec(select(func.count()).select_from(ParticipantSession)).one() == 50
+
+
+def test_the_quota_holds_under_parallel_finishes(any_app: Flask, any_db: Session) -> None:
+    """12 participants at their last SEQ finish at once in 12 threads; a quota of 5 lets exactly 5 finish."""
+    store(any_db, "  quota: {total: 5}\n")
+    version = studies.current_version(any_db, studies.get_study(any_db, "panel"))
+    ids = []
+    for _ in range(12):
+        session = sessions.start_session(any_db, version, "Firefox", "en")
+        sessions.begin_task(any_db, session, 1, "http://localhost")
+        attempts.end_attempt(any_db, sessions.progress(any_db, session).attempt, "success")  # type: ignore[arg-type]
+        ids.append(session.id)
+    barrier, outcomes = threading.Barrier(len(ids)), []
+
+    def finish(session_id: int) -> None:
+        with any_app.app_context():
+            db = get_session()
+            session = db.get(ParticipantSession, session_id)
+            barrier.wait()
+            try:
+                outcomes.append(sessions.save_seq(db, session, 1, "6"))
+            except StudyFull:
+                outcomes.append("full")
+
+    threads = [threading.Thread(target=finish, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    any_db.expire_all()
+    assert sorted(map(str, outcomes)) == ["True"] * 5 + ["full"] * 7
+    assert finished(any_db) == 5
+
+
+def test_a_device_quota_turns_away_only_that_device(app: Flask) -> None:
+    with app.app_context():
+        db = get_session()
+        store(db, "  quota: {per_device: {phone: 1}}\n")
+        assert take_part(app, db, "?pid=a", **{"User-Agent": PHONE_UA}).status_code == 303
+        assert take_part(app, db, "?pid=b", **{"User-Agent": PHONE_UA}).status_code == 410
+        assert take_part(app, db, "?pid=c").status_code == 303  # a desktop browser still gets in
+
+
+def test_past_close_at_newcomers_see_a_closed_page_but_a_started_participant_finishes(app: Flask) -> None:
+    with app.app_context():
+        db = get_session()
+        store(db, "  close_at: 2020-01-01\n")
+        closed = app.test_client().get("/s/panel", headers={"Accept-Language": "de"})
+        assert closed.status_code == 410 and "Diese Studie ist beendet" in closed.text
+        assert db.exec(select(func.count()).select_from(ParticipantSession)).one() == 0
+
+
+def test_completion_redirect_fills_code_captured_parameter_and_participant(
+    any_app: Flask, any_db: Session
+) -> None:
+    store(any_db)
+    done = take_part(any_app, any_db, "?pid=P%26Q%3D1&other=x&slug=evil&_external=1")
+    session = any_db.exec(select(ParticipantSession)).one()
+    assert session.link_params == {"pid": "P&Q=1"}  # only the captured name, decoded
+    assert session.completion_code and len(session.completion_code) == 10
+    query = parse_qs(urlsplit(done.location).query)
+    assert query == {"cc": [session.completion_code], "pid": ["P&Q=1"], "s": [session.public_id]}
+
+
+def test_a_fixed_completion_code_is_everyones(app: Flask) -> None:
+    with app.app_context():
+        db = get_session()
+        store(db, "  completion_code: C0DE42\n")
+        for pid in ("a", "b"):
+            assert "cc=C0DE42&" in take_part(app, db, f"?pid={pid}").location
+
+
+def test_the_screener_counts_rejections_and_records_no_participant(any_app: Flask, any_db: Session) -> None:
+    store(
+        any_db,
+        "  screener:\n"
+        "    - {id: router, type: single, text: A router?, options: [have, none], accept: [have]}\n"
+        "    - {id: isp, type: multiple, text: ISPs?, options: [acme, other, dunno], reject: [dunno]}\n",
+    )
+    client = any_app.test_client()
+    assert client.get("/s/panel?pid=z").location == "/s/panel/screener?pid=z"
+    page = client.get("/s/panel/screener?pid=z")
+    assert 'type="radio" name="router"' in page.text and 'type="checkbox" name="isp"' in page.text
+    missing = client.post("/s/panel/screener?pid=z", data={"router": "have"})
+    assert missing.status_code == 400 and any_db.exec(select(Screening)).all() == []
+    out = client.post("/s/panel/screener?pid=z", data={"router": "have", "isp": ["acme", "dunno"]})
+    assert out.status_code == 200 and "cannot include you" in out.text
+    again = client.post("/s/panel/screener?pid=z", data={"router": "have", "isp": ["acme"]})
+    assert "cannot include you" in again.text  # turned away once, not let in by a second try
+    assert (
+        client.post("/s/panel?pid=z").location == "/s/panel/screener?pid=z"
+    )  # consent refused without a pass
+    study = any_db.exec(select(Study)).one()
+    assert screened_out_count(any_db, study) == 1
+    assert any_db.exec(select(ParticipantSession)).all() == []
+
+    welcome = any_app.test_client()
+    passed = welcome.post("/s/panel/screener?pid=y", data={"router": "have", "isp": ["acme", "other"]})
+    assert passed.location == "/s/panel?pid=y"
+    assert "I agree" in welcome.get("/s/panel?pid=y").text
+    assert welcome.post("/s/panel?pid=y").location == "/s/panel/task/1"
+    assert any_db.exec(select(ParticipantSession.link_params)).all() == [{"pid": "y"}]
+    assert screened_out_count(any_db, study) == 1
+
+
+def test_the_screener_page_of_a_full_study_is_the_polite_full_page(app: Flask) -> None:
+    with app.app_context():
+        db = get_session()
+        screener = "  screener:\n    - {id: a, type: single, text: A?, options: [x, y], reject: [y]}\n"
+        store(db, "  quota: {total: 1}\n" + screener)
+        client = app.test_client()
+        assert client.post("/s/panel/screener", data={"a": "x"}).status_code == 303
+        assert client.post("/s/panel").location == "/s/panel/task/1"
+        session = db.exec(select(ParticipantSession)).one()
+        sessions.begin_task(db, session, 1, "http://localhost")
+        attempts.end_attempt(db, sessions.progress(db, session).attempt, "success")  # type: ignore[arg-type]
+        assert client.post("/s/panel/task/1/seq", data={"seq": "4"}).status_code == 303
+        late = app.test_client().get("/s/panel/screener", headers={"Accept-Language": "ru"})
+        assert late.status_code == 410 and "Набор участников завершён" in late.text

@@ -1,0 +1,89 @@
+"""CSRF on every cookie-authenticated form; token-authenticated JSON APIs exempt (issue 12)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlmodel import select
+
+from tests.conftest import make_test_app
+from tests.results_seed import seed_results
+from tests.security.routes import urls
+from uxlab import auth, probe_uploads
+from uxlab.db import get_session
+from uxlab.models import ApiToken
+
+EMAIL = "ana@example.org"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def csrf_app(tmp_path: Path) -> Any:
+    """An app with CSRF checks on (as served), a seeded study ``shop`` and a researcher account."""
+    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        auth.create_user(get_session(), EMAIL, PASSWORD)
+        seed_results(get_session(), tmp_path)
+    yield app
+    app.extensions["uxlab.engine"].dispose()
+
+
+def _token(page: bytes) -> str:
+    match = re.search(rb'name="csrf_token" value="([^"]+)"', page)
+    assert match, "the page has no CSRF token field"
+    return match.group(1).decode()
+
+
+def _signed_in(app: Flask) -> Any:
+    client = app.test_client()
+    data = {"email": EMAIL, "password": PASSWORD, "csrf_token": _token(client.get("/login").data)}
+    assert client.post("/login", data=data).status_code == 302
+    return client
+
+
+def _tokens(app: Flask) -> list[ApiToken]:
+    with app.app_context():
+        return list(get_session().exec(select(ApiToken)).all())
+
+
+def test_the_upload_token_form_is_refused_without_a_csrf_token(csrf_app: Flask) -> None:
+    client = _signed_in(csrf_app)
+    refused = client.post("/studies/shop/probes", data={"label": "CI"})
+    assert refused.status_code == 400
+    assert "CSRF token is missing" in refused.get_data(as_text=True)
+    forged = client.post("/studies/shop/probes", data={"label": "CI", "csrf_token": "forged"})
+    assert forged.status_code == 400
+    assert _tokens(csrf_app) == []
+    token = _token(client.get("/studies/shop/probes").data)
+    made = client.post("/studies/shop/probes", data={"label": "CI", "csrf_token": token})
+    assert made.status_code == 200
+    assert "New upload token" in made.get_data(as_text=True)
+    assert [t.label for t in _tokens(csrf_app)] == ["CI"]
+
+
+def test_the_upload_api_takes_its_bearer_token_without_csrf(csrf_app: Flask) -> None:
+    with csrf_app.app_context():
+        secret = probe_uploads.create_token(get_session(), "shop", "CI")
+    response = csrf_app.test_client().post(
+        "/api/v1/probes", json={"not": "a report"}, headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert response.is_json
+    assert "CSRF" not in response.get_data(as_text=True)
+    assert response.status_code == 400  # the body's problem, not a missing CSRF token
+
+
+def test_every_form_route_refuses_a_post_without_a_csrf_token(csrf_app: Flask) -> None:
+    client = _signed_in(csrf_app)
+    checked = []
+    for endpoint, url in urls(csrf_app, "POST", {"slug": "shop"}):
+        if url.startswith("/api/"):
+            continue  # JSON APIs authenticate with tokens, not cookies
+        response = client.post(url, data={"label": "x", "email": EMAIL, "password": PASSWORD})
+        assert response.status_code == 400, (endpoint, url, response.status_code)
+        assert "CSRF token is missing" in response.get_data(as_text=True), endpoint
+        checked.append(endpoint)
+    assert {"researcher.login", "researcher.set_open", "probes.pages", "reports.create_share"} <= set(checked)

@@ -1,0 +1,34 @@
+"""The factory, settings and error rendering."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from uxlab.config import SETTINGS, load_settings
+
+
+def test_settings_are_overridable_by_environment() -> None:
+    values = load_settings({"UXLAB_MAX_EVENT_BYTES": "99", "UXLAB_DEMO_SITE": "false"})
+    assert values["MAX_EVENT_BYTES"] == 99
+    assert values["DEMO_SITE"] is False
+    assert load_settings({})["MAX_EVENT_BYTES"] == next(
+        s.default for s in SETTINGS if s.name == "MAX_EVENT_BYTES"
+    )
+
+
+def test_health_on_both_databases(any_app: Flask) -> None:
+    response = any_app.test_client().get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_unknown_api_path_is_json_404(app: Flask) -> None:
+    response = app.test_client().get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["status"] == 404
+
+
+def test_unknown_page_is_html_404(app: Flask) -> None:
+    response = app.test_client().get("/nothing-here", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert b"<h1>Error 404</h1>" in response.data

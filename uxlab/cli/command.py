@@ -1,0 +1,70 @@
+"""The one shape of a ``uxlab`` command: errors as one line and an exit code, the app built and disposed."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+
+import click
+
+from uxlab.errors import UxlabError
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Print a UxlabError raised by ``func`` as ``uxlab: <message>`` lines on stderr; exit with its code."""
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except UxlabError as error:
+            for line in error.cli_lines():
+                click.echo(line, err=True)
+            sys.exit(error.exit_code)
+
+    return run
+
+
+def with_app(func: Callable[Concatenate[Flask, P], R]) -> Callable[P, R]:
+    """Run ``func(app, ...)`` in the context of an app built from the UXLAB_* settings.
+
+    The engine is disposed afterwards, however the command ends, so no connection outlives
+    it; errors are reported as by ``reports_errors``.
+    """
+    return _in_app(func, bulk=False)
+
+
+def with_bulk_app(func: Callable[Concatenate[Flask, P], R]) -> Callable[P, R]:
+    """``with_app`` for commands that read or delete in bulk (export, report, sweep, deletion).
+
+    DB_STATEMENT_TIMEOUT_S exists so a web request answers 503 before gunicorn kills its
+    worker; an export of a million attempts may rightly run longer. These commands run
+    without it, unless UXLAB_DB_STATEMENT_TIMEOUT_S is set.
+    """
+    return _in_app(func, bulk=True)
+
+
+def _in_app(func: Callable[Concatenate[Flask, P], R], *, bulk: bool) -> Callable[P, R]:
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        # Imported here: ``uxlab --help`` and ``uxlab probe`` need no web app.
+        from uxlab.app import create_app
+
+        unlimited = bulk and "UXLAB_DB_STATEMENT_TIMEOUT_S" not in os.environ
+        app = create_app({"DB_STATEMENT_TIMEOUT_S": 0} if unlimited else None)
+        try:
+            with app.app_context():
+                return func(app, *args, **kwargs)
+        finally:
+            app.extensions["uxlab.engine"].dispose()
+
+    return reports_errors(run)

@@ -1,0 +1,79 @@
+"""``uxlab export`` and ``uxlab report``: a study's raw rows as CSV or JSON, its dashboard as a PDF."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from uxlab.cli.command import with_bulk_app
+
+if TYPE_CHECKING:
+    from flask import Flask  # annotations only: `uxlab probe` starts without Flask
+
+
+@click.command("export", help="Write a study's attempts and questionnaire responses as CSV or JSON.")
+@click.argument("study")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option(
+    "--what",
+    type=click.Choice(["all", "attempts", "responses", "questions"]),
+    default="all",
+    show_default=True,
+    help="Which table; CSV with 'all' writes attempts, an empty line, then responses.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: standard output).",
+)
+@with_bulk_app
+def export(_app: Flask, study: str, fmt: str, what: str, output: Path | None) -> None:
+    from uxlab.db import get_session
+    from uxlab.reports import export as exporter
+
+    if output is None:
+        exporter.export_study(get_session(), study, sys.stdout, fmt, what)
+        return
+    # Written beside the target and renamed at the end: a failed export leaves no file.
+    partial = output.with_name(output.name + ".part")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            rows = exporter.export_study(get_session(), study, out, fmt, what)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+    click.echo(f"wrote {rows} rows to {output}", err=True)
+
+
+@click.command("report", help="Write a study's dashboard as a PDF (rendered by Chromium).")
+@click.argument("study")
+@click.option(
+    "--pdf", "pdf_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="PDF file."
+)
+@click.option("--device", type=click.Choice(["desktop", "phone", "tablet"]), help="Only this device class.")
+@click.option("--since", help="Only sessions from this day (YYYY-MM-DD).")
+@click.option("--until", help="Only sessions up to this day (YYYY-MM-DD).")
+@click.option("--version", "version", help="Only this study version.")
+@with_bulk_app
+def report(app: Flask, study: str, pdf_path: Path, **filters: str | None) -> None:
+    from uxlab.probe.browser import open_browser
+    from uxlab.probe.loop import run_to_end
+    from uxlab.probe.pdf import html_to_pdf
+    from uxlab.reports.filters import Filters
+    from uxlab.reports.pdf import report_html
+
+    html = report_html(app, study, Filters.from_args({k: v or "" for k, v in filters.items()}))
+
+    async def render() -> None:
+        async with open_browser() as browser:
+            await html_to_pdf(browser, html, pdf_path)
+
+    run_to_end(render)
+    click.echo(f"wrote {pdf_path}", err=True)
+
+
+COMMANDS = (export, report)

@@ -1,0 +1,177 @@
+"""``uxlab db``, ``serve``, ``demo`` and ``users``: the database, the server and researcher accounts."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from uxlab.cli.command import with_app
+
+if TYPE_CHECKING:
+    from flask import Flask  # annotations only: `uxlab probe` starts without Flask
+
+
+@click.group(help="Database schema.")
+def db() -> None:
+    pass
+
+
+@db.command("upgrade", help="Create or migrate the database schema to the latest version.")
+@with_app
+def db_upgrade(app: Flask) -> None:
+    from uxlab import db as database
+
+    database.upgrade(database.get_engine())
+    click.echo(f"database at {database.database_url(app)} is up to date")
+
+
+@click.command(help="Serve uxlab (development server; use gunicorn 'uxlab.wsgi:app' in production).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_app
+def serve(app: Flask, host: str, port: int) -> None:
+    from uxlab.app import require_secret_key
+
+    # Each request runs in a thread of its own, with its own app context.
+    require_secret_key(app).run(host=host, port=port)
+
+
+@click.command(help="Set up and serve the demo: schema, scenarios/*.yaml, a researcher account, demo data.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--scenarios",
+    "scenario_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Folder of scenario files to load (default: the demo studies shipped with uxlab).",
+)
+@click.option(
+    "--no-data", is_flag=True, help="Do not record the synthetic demo participants and probe builds."
+)
+@click.option(
+    "--remove-data",
+    is_flag=True,
+    help="Delete the synthetic demo participants, builds and variant study, then exit.",
+)
+@with_app
+def demo(
+    app: Flask, host: str, port: int, scenario_dir: Path | None, no_data: bool, remove_data: bool
+) -> None:
+    from uxlab.db import get_session
+    from uxlab.demo.data import remove_demo_data
+    from uxlab.demo.setup import prepare_demo
+
+    if remove_data:
+        click.echo(
+            f"removed {remove_demo_data(get_session())} demo participants, their builds and variant study"
+        )
+        return
+    if not os.environ.get("UXLAB_PUBLIC_URL"):
+        app.config["PUBLIC_URL"] = f"http://{host}:{port}"
+    if not no_data:
+        click.echo("Preparing the demo (the first run records a few hundred demo participants)…", err=True)
+    setup = prepare_demo(app, scenario_dir, with_data=not no_data)
+    click.echo("uxlab demo is ready.")
+    if setup.secret_key_file:
+        click.echo(f"  Secret key: generated for this instance, kept in {setup.secret_key_file}")
+    if setup.demo_participants:
+        click.echo(
+            f"  Demo data: {setup.demo_participants} synthetic participants "
+            "(remove them: uxlab demo --remove-data)"
+        )
+    for url in setup.participant_urls:
+        click.echo(f"  Participant link:  {url}")
+    click.echo(f"  Researcher login:  {setup.login_url}")
+    if setup.email:
+        click.echo(f"    email:     {setup.email}")
+        click.echo(f"    password:  {setup.password}   (a new one on every `uxlab demo`)")
+    else:
+        click.echo("    sign in with your admin account (`uxlab users create EMAIL --role admin` makes one)")
+    app.run(host=host, port=port)
+
+
+@click.group(help="Researcher accounts.")
+def users() -> None:
+    pass
+
+
+ROLE_CHOICE = click.Choice(["admin", "researcher"])  # uxlab.auth.ROLES (not imported: --help stays fast)
+
+
+@users.command("create", help="Create an account (the password is asked for twice).")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.option(
+    "--role",
+    type=ROLE_CHOICE,
+    default=None,
+    help="admin: accounts, audit trail, every study; researcher: own and shared studies. "
+    "Default: admin for the first account, researcher after it.",
+)
+@with_app
+def users_create(_app: Flask, email: str, password_stdin: bool, role: str | None) -> None:
+    from uxlab import auth
+    from uxlab.db import get_session
+
+    user = auth.create_user(get_session(), email, _read_password(password_stdin), role)
+    click.echo(f"created {user.role} account {user.email}")
+
+
+@users.command("set-password", help="Give an existing researcher account a new password.")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@with_app
+def users_set_password(_app: Flask, email: str, password_stdin: bool) -> None:
+    from uxlab import auth
+    from uxlab.db import get_session
+
+    user = auth.set_password(get_session(), email, _read_password(password_stdin))
+    click.echo(f"changed the password of {user.email}")
+
+
+@users.command("list", help="List accounts: email, created, active or disabled, role.")
+@with_app
+def users_list(_app: Flask) -> None:
+    from uxlab import auth
+    from uxlab.db import get_session
+
+    for user in auth.list_users(get_session()):
+        state = f"disabled {user.disabled_at:%Y-%m-%d}" if user.disabled_at else "active"
+        click.echo(f"{user.email}\tcreated {user.created_at:%Y-%m-%d}\t{state}\t{user.role}")
+
+
+@users.command("role", help="Make an account an admin or a researcher (the last active admin stays one).")
+@click.argument("email")
+@click.argument("role", type=ROLE_CHOICE)
+@with_app
+def users_role(_app: Flask, email: str, role: str) -> None:
+    from uxlab import auth
+    from uxlab.db import get_session
+
+    user = auth.set_role(get_session(), email, role, actor="(command line)")
+    click.echo(f"{user.email} is now {'an' if user.role == 'admin' else 'a'} {user.role}")
+
+
+@users.command("disable", help="Stop an account from signing in and end its sessions.")
+@click.argument("email")
+@with_app
+def users_disable(_app: Flask, email: str) -> None:
+    from uxlab import auth
+    from uxlab.db import get_session
+
+    user = auth.disable_user(get_session(), email)
+    click.echo(f"disabled {user.email}; its sessions are ended")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return password
+
+
+COMMANDS = (db, serve, demo, users)

@@ -1,0 +1,211 @@
+"""``uxlab studies``, ``scenarios`` and ``tokens``: studies and who sees them, scenarios, tokens."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from uxlab.cli.command import reports_errors, with_app
+
+if TYPE_CHECKING:
+    from flask import Flask  # annotations only: `uxlab probe` starts without Flask
+
+CLI_ACTOR = "(command line)"  # who the audit trail names for a change made here
+
+
+@click.group(help="Stored studies.")
+def studies() -> None:
+    pass
+
+
+def _set_open(slug: str, is_open: bool) -> None:
+    from uxlab import studies as study_store
+    from uxlab.db import get_session
+
+    study_store.set_open(get_session(), slug, is_open)
+    click.echo(f"study {slug} is now {'open' if is_open else 'closed'}")
+
+
+@studies.command("open", help="Open a study: participants can take it.")
+@click.argument("slug")
+@with_app
+def studies_open(_app: Flask, slug: str) -> None:
+    _set_open(slug, True)
+
+
+@studies.command("close", help="Close a study: participant pages and events answer 410 Gone.")
+@click.argument("slug")
+@with_app
+def studies_close(_app: Flask, slug: str) -> None:
+    _set_open(slug, False)
+
+
+@studies.command("owner", help="Make an account the owner of a study (it sees the study and shares it).")
+@click.argument("slug")
+@click.argument("email")
+@with_app
+def studies_owner(_app: Flask, slug: str, email: str) -> None:
+    from uxlab import access
+    from uxlab.db import get_session
+
+    access.set_owner(get_session(), slug, email, actor=CLI_ACTOR)
+    click.echo(f"{email.strip().lower()} now owns {slug}")
+
+
+@studies.command("share", help="Let a researcher account see and use a study.")
+@click.argument("slug")
+@click.argument("email")
+@with_app
+def studies_share(_app: Flask, slug: str, email: str) -> None:
+    from uxlab import access, studies
+    from uxlab.db import get_session
+
+    db = get_session()
+    user = access.share(db, studies.get_study(db, slug), email, actor=CLI_ACTOR)
+    click.echo(f"{slug} is now shared with {user.email}")
+
+
+@studies.command("unshare", help="Stop sharing a study with an account.")
+@click.argument("slug")
+@click.argument("email")
+@with_app
+def studies_unshare(_app: Flask, slug: str, email: str) -> None:
+    from uxlab import access, studies
+    from uxlab.db import get_session
+
+    db = get_session()
+    user = access.unshare(db, studies.get_study(db, slug), email, actor=CLI_ACTOR)
+    click.echo(f"{slug} is no longer shared with {user.email}")
+
+
+@studies.command("access", help="Who sees a study besides admins: its owner, the accounts it is shared with.")
+@click.argument("slug")
+@with_app
+def studies_access(_app: Flask, slug: str) -> None:
+    from uxlab import access, studies
+    from uxlab.db import get_session
+
+    db = get_session()
+    study = studies.get_study(db, slug)
+    owner = access.owner_of(db, study)
+    click.echo(f"owner\t{owner.email if owner else '(none: admins only)'}")
+    for user in access.shared_with(db, study):
+        click.echo(f"shared\t{user.email}")
+
+
+@click.group("scenarios", help="Scenario files: check them, store them as study versions.")
+def scenarios() -> None:
+    pass
+
+
+def _checked_scenarios(paths: tuple[Path, ...]) -> list[Any]:
+    """Validate all files (folders expanded); print each refusal as file:line: field: message."""
+    from uxlab.scenarios import check_files
+
+    good, errors = check_files(paths)
+    for error in errors:
+        for problem in error.problems():
+            click.echo(problem.message, err=True)
+    if errors:
+        click.echo(f"uxlab: {len(errors)} scenario file(s) refused; nothing stored", err=True)
+        sys.exit(1)
+    return good
+
+
+@scenarios.command("check", help="Validate scenario files (or folders of them); store nothing.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--live",
+    "site_url",
+    default=None,
+    help="Also fetch each task's start page (a site given as a path is reached at this URL); "
+    "exit 1 when one does not answer 2xx.",
+)
+@reports_errors
+def scenarios_check(paths: tuple[Path, ...], site_url: str | None) -> None:
+    from uxlab.cli.live_check import broken_start_pages
+    from uxlab.scenarios import path_warnings
+
+    broken = 0
+    for path, scenario in _checked_scenarios(paths):
+        click.echo(f"{path}: ok ({scenario.slug}, {len(scenario.tasks)} tasks)")
+        for warning in path_warnings(scenario):
+            click.echo(f"{path}: warning: {warning}", err=True)
+        for problem in broken_start_pages(scenario, site_url) if site_url else []:
+            click.echo(f"{path}: {problem}", err=True)
+            broken += 1
+    if broken:
+        raise SystemExit(1)
+
+
+@scenarios.command(
+    "load", help="Store scenario files as study versions (all are checked first; a refusal stores none)."
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--owner",
+    "owner_email",
+    default=None,
+    help="The account that owns the studies (sees and shares them); without it, new studies "
+    "have no owner and only admins see them.",
+)
+@with_app
+def scenarios_load(_app: Flask, paths: tuple[Path, ...], owner_email: str | None) -> None:
+    from uxlab import access, auth
+    from uxlab import studies as study_store
+    from uxlab.db import get_session
+
+    if owner_email:  # an unknown account stores nothing
+        owner_email = auth.get_user(get_session(), owner_email).email
+    for path, scenario in _checked_scenarios(paths):
+        version, created = study_store.store_scenario(get_session(), scenario, source_path=str(path))
+        state = "stored version {}" if created else "unchanged (version {})"
+        click.echo(f"{scenario.slug}: {state.format(version.number)}")
+        if owner_email:
+            access.set_owner(get_session(), scenario.slug, owner_email, actor=CLI_ACTOR)
+
+
+@click.group("tokens", help="Upload tokens for probe results.")
+def tokens() -> None:
+    pass
+
+
+@tokens.command("create", help="Create an upload token for a study (shown once; stored hashed).")
+@click.argument("study")
+@click.option("--label", default="", help="What the token is for (e.g. 'GitHub Actions').")
+@with_app
+def tokens_create(_app: Flask, study: str, label: str) -> None:
+    from uxlab.db import get_session
+    from uxlab.probe_uploads import create_token
+
+    click.echo(create_token(get_session(), study, label))
+
+
+@tokens.command("list", help="List a study's upload tokens: id, created, last used, label.")
+@click.argument("study")
+@with_app
+def tokens_list(_app: Flask, study: str) -> None:
+    from uxlab.db import get_session
+    from uxlab.probe_uploads import list_tokens
+
+    for token in list_tokens(get_session(), study):
+        used = token.last_used_at.isoformat(timespec="seconds") if token.last_used_at else "never used"
+        click.echo(f"{token.id}\t{token.created_at.isoformat(timespec='seconds')}\t{used}\t{token.label}")
+
+
+@tokens.command("revoke", help="Revoke an upload token by its id (from 'uxlab tokens list').")
+@click.argument("study")
+@click.argument("token_id", type=int)
+@with_app
+def tokens_revoke(_app: Flask, study: str, token_id: int) -> None:
+    from uxlab.db import get_session
+    from uxlab.probe_uploads import revoke_token
+
+    revoke_token(get_session(), study, token_id)
+    click.echo(f"token {token_id} of {study} revoked")
+
+
+COMMANDS = (studies, scenarios, tokens)

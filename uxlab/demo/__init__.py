@@ -1,0 +1,1 @@
+"""The demo: synthetic participants (``data``) and probe builds (``builds``) for ``uxlab demo``."""

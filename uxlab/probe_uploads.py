@@ -1,0 +1,194 @@
+"""Server side of probe uploads: tokens (stored as sha256), validated uploads, per-page history.
+
+No Playwright here: the web blueprint and ``uxlab tokens`` use this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from uxlab import probe_report
+from uxlab.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from uxlab.models import ApiToken, ProbeResult, ProbeUpload, Study, utcnow
+
+SCHEMA_VERSION = probe_report.SCHEMA_VERSION
+HISTORY_METRICS = ("score", "ttfb_ms", "fcp_ms", "lcp_ms", "si_ms", "cls", "tbt_ms")
+
+
+def hash_token(secret: str) -> str:
+    """Return the stored form of a token: its sha256, hex."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _study(db: Session, slug: str) -> Study:
+    study = db.exec(select(Study).where(Study.slug == slug)).first()
+    if study is None:
+        raise NotFound(f"no study {slug!r}", field="study")
+    return study
+
+
+def study_slug(db: Session, study_id: int) -> str:
+    """Return the slug of the study with ``study_id``."""
+    study = db.get(Study, study_id)
+    return study.slug if study else ""
+
+
+def create_token(db: Session, slug: str, label: str = "") -> str:
+    """Create an upload token for the study; return the secret (shown once, stored hashed)."""
+    study = _study(db, slug)
+    secret = "uxp_" + secrets.token_urlsafe(32)
+    db.add(ApiToken(study_id=int(study.id or 0), token_hash=hash_token(secret), label=label[:200]))
+    db.commit()
+    return secret
+
+
+def list_tokens(db: Session, slug: str) -> list[ApiToken]:
+    """Return the study's upload tokens, oldest first (their hashes, never the secrets)."""
+    study = _study(db, slug)
+    return list(db.exec(select(ApiToken).where(ApiToken.study_id == study.id).order_by(col(ApiToken.id))))
+
+
+def revoke_token(db: Session, slug: str, token_id: int) -> ApiToken:
+    """Delete the study's token ``token_id``: it uploads no more; its uploads stay, unlinked.
+    NotFound for a token of another study (or none)."""
+    study = _study(db, slug)
+    token = db.get(ApiToken, token_id)
+    if token is None or token.study_id != study.id:
+        raise NotFound(f"no upload token {token_id} in study {slug!r}", field="token")
+    for upload in db.exec(select(ProbeUpload).where(ProbeUpload.token_id == token_id)):
+        upload.token_id = None
+        db.add(upload)
+    db.flush()
+    db.delete(token)
+    db.commit()
+    return token
+
+
+def authenticate(db: Session, authorization: str | None) -> ApiToken:
+    """Return the token named by an ``Authorization: Bearer ...`` header; Unauthorized if none."""
+    scheme, _, secret = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthorized("send the upload token as 'Authorization: Bearer <token>'")
+    digest = hash_token(secret.strip())
+    token = db.exec(select(ApiToken).where(ApiToken.token_hash == digest)).first()
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
+        raise Unauthorized("unknown upload token")
+    return token
+
+
+def _build_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadRequest("build.time must be an ISO 8601 time", field="build.time") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def store_upload(db: Session, token: ApiToken, body: Any) -> ProbeUpload:
+    """Validate and store a report uploaded with ``token``; BadRequest stores nothing,
+    Forbidden when the report names another study."""
+    report = probe_report.from_json(body)
+    study = db.get(Study, token.study_id)
+    assert study is not None
+    if report.study not in (None, study.slug):
+        raise Forbidden(f"this token uploads to study {study.slug!r}, not {report.study!r}", field="study")
+    build = report.build or probe_report.Build()
+    upload = ProbeUpload(
+        study_id=int(study.id or 0),
+        token_id=token.id,
+        commit=build.commit,
+        branch=build.branch,
+        build_time=_build_time(build.time),
+        exit_code=report.summary.exit_code,
+        report=probe_report.to_json(report),
+    )
+    db.add(upload)
+    db.flush()
+    for page in report.pages:
+        for number, run in enumerate(page.runs):
+            db.add(
+                ProbeResult(
+                    upload_id=int(upload.id or 0),
+                    page=page.path,
+                    profile=page.profile,
+                    run=number,
+                    representative=number == page.representative_run,
+                    score=run.score,
+                    metrics={k: v for k, v in run.metrics.items() if v is not None},
+                )
+            )
+    token.last_used_at = utcnow()
+    db.add(token)
+    db.commit()
+    db.refresh(upload)
+    return upload
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    """One upload's representative run of a page and profile."""
+
+    upload_id: int
+    label: str
+    values: dict[str, float | None]
+
+
+def study_pages(db: Session, slug: str) -> list[str]:
+    """Return the page paths the study's uploads measured."""
+    study = _study(db, slug)
+    query = (
+        select(ProbeResult.page)
+        .join(ProbeUpload, col(ProbeUpload.id) == ProbeResult.upload_id)
+        .where(ProbeUpload.study_id == study.id)
+        .distinct()
+        .order_by(ProbeResult.page)
+    )
+    return list(db.exec(query))
+
+
+def page_history(db: Session, slug: str, page: str, limit: int = 50) -> dict[str, list[HistoryPoint]]:
+    """Return, per profile, the last ``limit`` uploads' representative values for ``page``."""
+    study = _study(db, slug)
+    query = (
+        select(ProbeResult, ProbeUpload)
+        .join(ProbeUpload, col(ProbeUpload.id) == ProbeResult.upload_id)
+        .where(ProbeUpload.study_id == study.id, ProbeResult.page == page, col(ProbeResult.representative))
+        .order_by(col(ProbeUpload.id).desc())
+        .limit(limit * 4)
+    )
+    out: dict[str, list[HistoryPoint]] = {}
+    for result, upload in db.exec(query):
+        label = (upload.commit or "")[:7] or f"#{upload.id}"
+        values = {m: (result.score if m == "score" else result.metrics.get(m)) for m in HISTORY_METRICS}
+        points = out.setdefault(result.profile, [])
+        if len(points) < limit:
+            points.append(HistoryPoint(int(upload.id or 0), label, values))
+    return {profile: points[::-1] for profile, points in sorted(out.items())}
+
+
+def page_budgets(db: Session, slug: str, page: str) -> dict[str, dict[str, float]]:
+    """Return the latest upload's budget limits for ``page`` per metric ({"max": ..} / {"min": ..})."""
+    study = _study(db, slug)
+    uploads = db.exec(
+        select(ProbeUpload)
+        .where(ProbeUpload.study_id == study.id)
+        .order_by(col(ProbeUpload.id).desc())
+        .limit(20)
+    )
+    for upload in uploads:
+        budgets = probe_report.stored_budgets(upload.report).get(page)
+        if budgets is not None:
+            return {
+                b.metric: {k: v for k, v in (("max", b.max), ("min", b.min)) if v is not None}
+                for b in budgets
+            }
+    return {}

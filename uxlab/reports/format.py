@@ -1,0 +1,95 @@
+"""How report pages write figures: units, intervals, statuses (Jinja filters of the reports blueprint)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from markupsafe import Markup, escape
+
+from uxlab.metrics.results import Estimate
+from uxlab.reports.types import Figure
+
+NO_DATA = "no data"
+STATUS_TEXT = {"good": "Good", "watch": "Watch", "poor": "Poor", "no-data": "No data"}
+
+
+def value(number: float | None, unit: str) -> str:
+    """A number in its unit (a key of ``metrics.units.UNITS``): shares as %, seconds with "s", NPS signed.
+
+    Ratings and scores get one decimal; differences are signed (shares in percentage points).
+    """
+    if number is None:
+        return NO_DATA
+    if unit == "share_difference":
+        return f"{number * 100:+.0f} points"
+    if unit.startswith("share"):
+        return f"{number:.0%}"
+    if unit in ("s", "seconds"):
+        return f"{number:.1f} s"
+    if unit in ("nps", "nps_difference") or unit.startswith("score -100"):
+        return f"{number:+.0f}"
+    if unit == "percentile_rank":
+        return f"{number:.0f}th percentile"
+    if unit.startswith("percent"):
+        return f"{number:.0f}%"
+    if unit == "ratio":
+        return f"{number:.2f}×"
+    if unit == "rating_difference":
+        return f"{number:+.1f}"
+    return f"{number:.1f}"
+
+
+def interval(low: float | None, high: float | None, unit: str, confidence: float = 0.95) -> str:
+    """ "95% CI 40% to 80%", or "" when there is no interval."""
+    if low is None or high is None:
+        return ""
+    return f"{confidence:.0%} CI {value(low, unit)} to {value(high, unit)}"
+
+
+def figure(fig: Figure) -> str:
+    """A headline figure's value."""
+    return value(fig.value, fig.unit)
+
+
+def figure_interval(fig: Figure) -> str:
+    """A headline figure's interval ("" when none)."""
+    return interval(fig.low, fig.high, fig.unit)
+
+
+def estimate(est: Estimate | None, unit: str) -> str:
+    """An estimate with its interval and n, for table cells: "80% (95% CI 49% to 94%)"."""
+    if est is None:
+        return NO_DATA
+    text = value(est.estimate, unit)
+    span = interval(est.low, est.high, unit, est.confidence)
+    return f"{text} ({span})" if span else text
+
+
+def status(name: str) -> str:
+    """A status as words."""
+    return STATUS_TEXT.get(name, name)
+
+
+def p_value(p: float | None) -> str:
+    """A p-value to three decimals, "< 0.001" below that (never a misleading "0.000")."""
+    if p is None:
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def path_breaks(path: str) -> Markup:
+    """A URL path that may wrap only after "/", "?", "&" or "=", never inside a word."""
+    return Markup("<wbr>").join(escape(part) for part in re.split(r"(?<=[/?&=])", path))
+
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "fmt_value": value,
+    "fmt_interval": interval,
+    "fmt_figure": figure,
+    "fmt_figure_interval": figure_interval,
+    "fmt_estimate": estimate,
+    "fmt_status": status,
+    "path_breaks": path_breaks,
+    "fmt_p": p_value,
+}

@@ -1,0 +1,167 @@
+"""Bounds on JSON request bodies under ``/api/``, checked before any view reads them.
+
+Every POST under ``/api/`` is read here, once, through Werkzeug's limited stream, so the
+size limit holds on the bytes actually read: a chunked request (no ``Content-Length``)
+over the limit is a 413 like a declared one. The endpoint's limit comes from
+``BODY_LIMITS`` (a setting's name or a byte count); the body is cached, so views read it
+with ``request.get_data()``.
+
+A body that parses as JSON is then checked for what the views' own validation cannot
+see or what a database refuses: nesting deeper than ``MAX_JSON_DEPTH`` (Python's parser
+and the validators after it recurse), lone UTF-16 surrogates and NUL characters in any
+string or key (PostgreSQL's text type refuses both), numbers written with more than
+``MAX_NUMBER_CHARS`` characters, integers beyond +-2**53 (what a JavaScript client can
+send exactly; larger ones overflow BIGINT columns), and NaN or Infinity (not JSON). Each
+is a 400 with a JSON reason, before anything is stored. A body that is not JSON at all
+is left to the view, whose message names what it expected.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from flask import Flask, current_app, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from uxlab.errors import BadRequest, PayloadTooLarge
+from uxlab.web.probes import MAX_UPLOAD_BYTES
+
+MAX_JSON_DEPTH = 32
+MAX_JSON_INT = 2**53
+# Longest number literal accepted: 2**53 has 16 digits; the margin keeps floats like
+# 0.30000000000000004 and 1.2345678901234567e-05 (what JSON.stringify writes) readable.
+MAX_NUMBER_CHARS = 32
+# Endpoint -> largest body in bytes, as a setting's name or a number.
+BODY_LIMITS: dict[str, str | int] = {
+    "api.events": "MAX_EVENT_BYTES",
+    "probes.upload": MAX_UPLOAD_BYTES,
+}
+DEFAULT_LIMIT = "MAX_EVENT_BYTES"
+
+
+class _Refused(ValueError):
+    """A JSON value the parser hooks refuse (kept apart from the parser's own syntax errors)."""
+
+
+def _parse_int(literal: str) -> int:
+    # Refused before int() is called: a long literal costs quadratic time to convert.
+    if len(literal) > MAX_NUMBER_CHARS:
+        raise _Refused(f"the number {literal[:20]}... has more than {MAX_NUMBER_CHARS} characters")
+    return int(literal)
+
+
+def _parse_float(literal: str) -> float:
+    if len(literal) > MAX_NUMBER_CHARS:
+        raise _Refused(f"the number {literal[:20]}... has more than {MAX_NUMBER_CHARS} characters")
+    return float(literal)
+
+
+def _check_number(value: float, where: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadRequest(f"{where}: expected a finite number, got {value}", field=where)
+    if isinstance(value, int) and abs(value) > MAX_JSON_INT:
+        raise BadRequest(f"{where}: {value} is beyond +-2**53", field=where)
+
+
+def _check_string(text: str, where: str) -> None:
+    if "\x00" in text:
+        raise BadRequest(f"{where}: contains a NUL character", field=where)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise BadRequest(f"{where}: contains a lone UTF-16 surrogate", field=where) from error
+
+
+def check_json_value(data: Any) -> None:
+    """Raise BadRequest if a parsed JSON value nests too deeply or holds an unstorable string."""
+    stack: list[tuple[Any, str, int]] = [(data, "(body)", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        if isinstance(value, str):
+            _check_string(value, where)
+            continue
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            _check_number(value, where)
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth >= MAX_JSON_DEPTH:
+            raise BadRequest(f"{where}: nested more than {MAX_JSON_DEPTH} levels deep", field=where)
+        if isinstance(value, list):
+            stack.extend((item, f"{where}[{i}]", depth + 1) for i, item in enumerate(value))
+            continue
+        for key, item in value.items():
+            _check_string(key, f"{where} key")
+            stack.append((item, key if where == "(body)" else f"{where}.{key}", depth + 1))
+
+
+def parse_bounded_json(raw: bytes) -> Any:
+    """Parse ``raw`` as JSON within the bounds above; None when it is not JSON at all."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    try:
+        # NaN and Infinity parse (as Python's json does) and are refused with their path below.
+        data = json.loads(text, parse_int=_parse_int, parse_float=_parse_float)
+    except _Refused as error:
+        raise BadRequest(str(error), field="(body)") from error
+    except RecursionError as error:  # the parser recurses once per level
+        raise BadRequest(
+            f"the body is nested more than {MAX_JSON_DEPTH} levels deep", field="(body)"
+        ) from error
+    except ValueError:
+        return None
+    if _may_be_out_of_bounds(raw):
+        check_json_value(data)
+    return data
+
+
+# A number the walk may refuse: 16 digits or more (beyond 2**53), or a 3-digit exponent.
+_LONG_NUMBER = re.compile(rb"[0-9]{16}|[eE][+-]?[0-9]{3}")
+
+
+def _may_be_out_of_bounds(raw: bytes) -> bool:
+    """False when ``check_json_value`` cannot refuse what ``raw`` parsed to, so the walk is skipped.
+
+    Depth needs an opening bracket per level; a NUL or a lone surrogate in a string of valid
+    UTF-8 JSON needs a \\u escape; NaN and Infinity are written as such; a number beyond the
+    bounds needs many digits. Each test errs on the side of walking (strings count too).
+    """
+    return (
+        raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH
+        or b"\\u" in raw
+        or b"NaN" in raw
+        or b"Infinity" in raw
+        or _LONG_NUMBER.search(raw) is not None
+    )
+
+
+def _body_limit() -> int:
+    limit = BODY_LIMITS.get(request.endpoint or "", DEFAULT_LIMIT)
+    return int(current_app.config[limit]) if isinstance(limit, str) else limit
+
+
+def _check_api_body() -> None:
+    if request.method != "POST" or not request.path.startswith("/api/"):
+        return
+    limit = _body_limit()
+    # Flask 3.1: a per-request limit, applied by Werkzeug to the declared length and to a
+    # chunked stream. A stream is cut at the limit without an error, so one byte more is
+    # read: a body that fills it is over the limit.
+    request.max_content_length = limit + 1
+    try:
+        raw: bytes | None = request.get_data(cache=True)
+    except RequestEntityTooLarge:  # the declared Content-Length is over the limit
+        raw = None
+    if raw is None or len(raw) > limit:
+        raise PayloadTooLarge(f"the body has more than {limit} bytes", field="(body)")
+    g.api_json = parse_bounded_json(raw)  # the view may take it from here instead of parsing again
+
+
+def init_app(app: Flask) -> None:
+    """Check every API body before its view runs."""
+    app.before_request(_check_api_body)

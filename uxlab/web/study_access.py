@@ -1,0 +1,53 @@
+"""Access to studies and admin pages, checked once per request before any researcher view runs.
+
+Every request to a researcher blueprint (``STUDY_BLUEPRINTS``) by a signed-in account is
+checked here (``uxlab.access`` decides): a study the request's URL names (its ``slug``)
+that the account may not see answers 404, as for no such study; an admin-only endpoint
+(``ADMIN_ENDPOINTS``) answers 403 to a researcher. A view added later is covered as it
+is; anonymous visitors are left to ``auth.login_required``. Comparisons with a variant
+study take ``visible_variants`` (a variant the reader may not see is refused as one that
+is no variant, and never chosen by default).
+The preview blueprint is not checked: its ``slug`` names the draft in the researcher's
+own cookie, not a stored study.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+from uxlab import access, auth
+from uxlab.db import get_session
+
+STUDY_BLUEPRINTS = frozenset({"researcher", "reports", "probes", "studio"})
+# admin-only endpoints, with what the 403 says a researcher may not do
+ADMIN_ENDPOINTS = {
+    "researcher.audit_log": "read the audit trail",
+    "researcher.accounts": "see the accounts",
+    "researcher.set_role": "change an account's role",
+}
+
+
+def authorize() -> None:
+    """Refuse what the signed-in account's role and shares do not allow (a ``before_request`` hook)."""
+    if (request.blueprint or "") not in STUDY_BLUEPRINTS:
+        return
+    db = get_session()
+    user = auth.current_user(db)
+    if user is None:
+        return  # login_required sends the visitor to the sign-in page
+    if request.endpoint in ADMIN_ENDPOINTS:
+        access.require_admin(user, ADMIN_ENDPOINTS[request.endpoint])
+    slug = (request.view_args or {}).get("slug")
+    if isinstance(slug, str):
+        access.study_for(db, user, slug)
+
+
+def visible_variants(slug: str) -> list[str]:
+    """The variants of ``slug`` the signed-in account may see (none when nobody is signed in)."""
+    db = get_session()
+    user = auth.current_user(db)
+    return access.visible_variants(db, user, slug) if user is not None else []
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(authorize)
