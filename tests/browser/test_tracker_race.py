@@ -31,7 +31,7 @@ from sqlalchemy import event
 
 from tests.browser.test_tracker import open_task
 from tests.conftest import LiveServer, make_test_app
-from tests.participants.test_events_api import Participant
+from tests.participants.test_events_api import Participant, ev
 
 pytestmark = pytest.mark.browser
 TRIALS = 30
@@ -77,3 +77,40 @@ def test_success_click_with_a_concurrent_page_view_never_strands(race_server: An
         page.wait_for_url(lambda url: "/demo" not in url)  # the SEQ page (this test's browser has no session)
         assert participant.attempt(token).outcome == "success"
     assert stranded == [], f"{len(stranded)} stranded (trial, url, stored outcome) in {trial + 1} trials"
+
+
+def test_an_end_stored_after_this_page_s_view_was_answered_still_hands_back(
+    live_server: Any, page: Any
+) -> None:
+    """The other order (point 3): the new page's view is answered "not ended" first, and only
+    then does a request still under way from the page before (a keepalive click arriving late)
+    end the attempt. Its answer reaches no page, so the new page asks for the state once,
+    2 s after it starts (tracker.js ``start``). Here the test sends that late click through
+    the events API itself, and holds the tab's state request back until the click is stored,
+    so the order is forced on any machine. Fails without the tracker's second look: the tab
+    keeps its task bar and never opens the SEQ page.
+    """
+    participant = Participant(live_server.app)
+    token = participant.start("open-ticket")
+    open_task(page, live_server, token, "/demo/support/helpdesk")
+    held: list[Any] = []
+    page.route("**/api/v1/attempts/*", lambda route: held.append(route))
+    with page.expect_navigation():
+        page.locator("nav a[href$='/support']").click()  # not the success link
+    deadline = time.monotonic() + HAND_BACK_MS / 1000
+    while participant.attempt(token).path[-1:] != ["/support"]:  # the new page's view is stored
+        assert time.monotonic() < deadline, "the new page's view never arrived"
+        time.sleep(0.05)
+    assert participant.attempt(token).outcome is None
+    late_click = ev(
+        "click", 1500, url=f"{live_server.url}/demo/support/helpdesk", tag="A", selectors=["#open-ticket"]
+    )
+    assert participant.post(token, [late_click], origin=None).get_json()["ended"] is True
+    deadline = time.monotonic() + HAND_BACK_MS / 1000
+    while not held:  # the tab's state request, if it makes one, waits in the route
+        assert time.monotonic() < deadline, "stranded: the tab never asked for the attempt's state"
+        page.wait_for_timeout(100)
+    with page.expect_request(lambda r: r.url.endswith("/seq"), timeout=HAND_BACK_MS):
+        for route in held:
+            route.continue_()
+    assert participant.attempt(token).outcome == "success"

@@ -153,7 +153,10 @@ def test_a_held_back_image_sets_speed_index_and_the_score_weighs_it(probe_browse
     # Until the image (held back 800 ms by the server) arrives, only a one-letter line is
     # painted: almost nothing of the final frame, so SI is nearly the image's paint time.
     assert si is not None and lcp is not None
-    assert 800 * 0.9 <= si <= lcp + 50  # one 50 ms frame of slack between the paint and its screenshot
+    # The upper bound allows for the compositor's screenshot of the image frame trailing the
+    # image's paint time: 65 ms was seen under CI load. 250 ms still fails an SI that counted
+    # anything after the image, such as a frame from the second-long observation window.
+    assert 800 * 0.9 <= si <= lcp + 250
     values = {k: run.metrics[k] for k in ("fcp_ms", "si_ms", "lcp_ms", "tbt_ms", "cls")}
     assert run_score(run, "desktop") == performance_score(values, "desktop").score
     assert not performance_score(values, "desktop").renormalized

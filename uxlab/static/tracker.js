@@ -1,4 +1,4 @@
-/* uxlab tracker: README "Tracker snippet"; loader: uxlab/participants/snippet.py */
+/* uxlab tracker: README "Tracker snippet" */
 (function () {
   "use strict";
   var W = window, D = document, KEY = "uxlab", me = D.currentScript;
@@ -115,6 +115,7 @@
     early = [];
     tick();
     setInterval(tick, 1000);
+    setTimeout(refresh, 2000); // the last page may end it late
     W.addEventListener("pagehide", function () {
       if (st.q.length && !ended && navigator.sendBeacon) {
         navigator.sendBeacon(api("events"), body(st.q.slice(0, size)));
