@@ -90,6 +90,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "DB_RETRY_AFTER_S", 5, "Retry-After, in seconds, of a 503 answered while the database is unavailable."
     ),
+    Setting(
+        "PDF_AT_ONCE",
+        2,
+        "PDF reports each server process prints at the same time (each starts a Chromium); "
+        "a request beyond them answers 503 with Retry-After. 0: no PDFs from the web app.",
+    ),
 )
 
 LANGUAGES = ("en", "de", "ru")

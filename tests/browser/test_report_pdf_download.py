@@ -4,6 +4,8 @@ the journey map, more than one page; a clear 503 page when Chromium cannot start
 from __future__ import annotations
 
 import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +82,52 @@ def test_without_chromium_the_pdf_is_a_clear_503_page(tmp_path: Path) -> None:
     assert "The PDF cannot be made on this server" in response.get_data(as_text=True)
     assert "no-chromium-here" in response.get_data(as_text=True)
     assert client.get("/studies/cx/summary.pdf?outcome=won").status_code == 400
+    app.extensions["uxlab.engine"].dispose()
+
+
+def _signed_in_app(tmp_path: Path, **config: Any) -> Any:
+    app = make_test_app(tmp_path, **config)
+    with app.app_context():
+        auth.create_user(get_session(), EMAIL, PASSWORD)
+        seed.seed(get_session(), tmp_path, seed.PEOPLE[:1])
+    return app
+
+
+def _signed_in_client(app: Any) -> Any:
+    client = app.test_client()
+    assert client.post("/login", data={"email": EMAIL, "password": PASSWORD}).status_code == 302
+    return client
+
+
+@pytest.mark.browser
+def test_a_print_beyond_pdf_at_once_gets_a_503_with_retry_after_and_nothing_is_held(tmp_path: Path) -> None:
+    """Two researchers press "Download PDF" at the same moment on a server that prints one at a
+    time: one gets the PDF, the other a 503 with Retry-After at once (not a second Chromium);
+    after both, the slot is free again."""
+    app = _signed_in_app(tmp_path, PDF_AT_ONCE=1)
+    clients = [_signed_in_client(app) for _ in range(2)]
+    together = threading.Barrier(2)
+
+    def download(client: Any) -> Any:
+        together.wait()
+        return client.get("/studies/cx/summary.pdf")
+
+    with ThreadPoolExecutor(2) as pool:
+        responses = list(pool.map(download, clients))
+    assert sorted(r.status_code for r in responses) == [200, 503]
+    printed, busy = sorted(responses, key=lambda r: r.status_code)
+    assert printed.data.startswith(b"%PDF-")
+    assert busy.headers["Retry-After"] == "30" and busy.mimetype == "text/html"
+    assert "Other PDFs are being printed on this server" in busy.get_data(as_text=True)
+    assert clients[1].get("/studies/cx/summary.pdf").status_code == 200
+    app.extensions["uxlab.engine"].dispose()
+
+
+def test_pdf_at_once_0_turns_pdfs_off_with_a_reason(tmp_path: Path) -> None:
+    app = _signed_in_app(tmp_path, PDF_AT_ONCE=0)
+    response = _signed_in_client(app).get("/studies/cx/summary.pdf")
+    assert response.status_code == 503 and "Retry-After" not in response.headers
+    assert "UXLAB_PDF_AT_ONCE is 0" in response.get_data(as_text=True)
     app.extensions["uxlab.engine"].dispose()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+import threading
 from pathlib import Path
 
 from flask import Flask, current_app, render_template
@@ -24,6 +25,7 @@ from uxlab.reports.types import STAGES, CXSummary
 
 STYLESHEETS = ("uxlab.css", "researcher.css", "reports.css")
 PDF_TIMEOUT_S = 60  # Chromium's start and print; beyond it the page says so (503)
+PDF_RETRY_AFTER_S = 30  # a print takes a few seconds; by then a slot is likely free
 
 
 def print_html(summary: CXSummary) -> str:
@@ -55,9 +57,42 @@ def report_html(app: Flask, slug: str, filters: Filters | None = None) -> str:
         return print_html(build_summary(get_session(), slug, filters))
 
 
+def print_slots() -> threading.BoundedSemaphore:
+    """This app's (so this process's) ``PDF_AT_ONCE`` slots for printing.
+
+    Each print starts a Chromium (a few hundred MB, a core for a second or more), so without
+    a bound a few researchers pressing "Download PDF" again and again, or a script, would
+    exhaust the server's memory; beyond the slots a request answers 503 at once.
+    """
+    slots: threading.BoundedSemaphore | None = current_app.extensions.get("uxlab.pdf_slots")
+    if slots is None:
+        at_once = int(current_app.config["PDF_AT_ONCE"])
+        if at_once <= 0:
+            raise ServiceUnavailable(
+                "This server prints no PDF reports (UXLAB_PDF_AT_ONCE is 0); print the summary page "
+                "from the browser, or run `uxlab report STUDY --pdf FILE` on the server."
+            )
+        slots = current_app.extensions.setdefault("uxlab.pdf_slots", threading.BoundedSemaphore(at_once))
+    return slots
+
+
 def render_pdf(html: str, timeout_s: float = PDF_TIMEOUT_S, chromium: str = "") -> bytes:
-    """Print ``html`` to PDF bytes with Chromium; ServiceUnavailable when Chromium cannot start or
-    the print takes longer than ``timeout_s``."""
+    """Print ``html`` to PDF bytes with Chromium, in one of ``print_slots``;
+    ServiceUnavailable when every slot is taken, Chromium cannot start or the print takes
+    longer than ``timeout_s``."""
+    slots = print_slots()
+    if not slots.acquire(blocking=False):
+        raise ServiceUnavailable(
+            "Other PDFs are being printed on this server right now; try again in a minute.",
+            retry_after_s=PDF_RETRY_AFTER_S,
+        )
+    try:
+        return _render_pdf(html, timeout_s, chromium)
+    finally:
+        slots.release()
+
+
+def _render_pdf(html: str, timeout_s: float, chromium: str) -> bytes:
     # imported here: the web app starts without loading Playwright until a PDF is asked for
     from uxlab.probe.browser import open_browser
     from uxlab.probe.loop import run_to_end
