@@ -15,8 +15,17 @@ from sqlmodel import Session, func, select
 from uxlab import scenarios, studies
 from uxlab.db import get_session
 from uxlab.errors import StudyFull
-from uxlab.models import ParticipantSession, Screening, Study
+from uxlab.models import (
+    Attempt,
+    ParticipantExclusion,
+    ParticipantSession,
+    QuotaCount,
+    Response,
+    Screening,
+    Study,
+)
 from uxlab.participants import attempts, sessions
+from uxlab.participants.recruiting import OVER_QUOTA_REASON
 from uxlab.reports.questions import screened_out_count
 
 PHONE_UA = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36"
@@ -88,7 +97,9 @@ def test_the_51st_participant_of_a_50_quota_study_sees_a_polite_full_page(
 
 
 def test_the_quota_holds_under_parallel_finishes(any_app: Flask, any_db: Session) -> None:
-    """12 participants at their last SEQ finish at once in 12 threads; a quota of 5 lets exactly 5 finish."""
+    """12 participants at their last SEQ finish at once in 12 threads; a quota of 5 gives exactly
+    5 of them a place. The other 7 are finished all the same (their SEQ kept), excluded from the
+    reports as over the quota, and told that the study filled up."""
     store(any_db, "  quota: {total: 5}\n")
     version = studies.current_version(any_db, studies.get_study(any_db, "panel"))
     ids = []
@@ -116,7 +127,49 @@ def test_the_quota_holds_under_parallel_finishes(any_app: Flask, any_db: Session
         thread.join()
     any_db.expire_all()
     assert sorted(map(str, outcomes)) == ["True"] * 5 + ["full"] * 7
-    assert finished(any_db) == 5
+    assert finished(any_db) == 12
+    over = any_db.exec(select(ParticipantExclusion.session_id)).all()
+    assert len(over) == 7 and set(over) <= set(ids)
+    assert {row.reason for row in any_db.exec(select(ParticipantExclusion))} == {OVER_QUOTA_REASON}
+    assert any_db.exec(select(func.count()).select_from(Attempt).where(Attempt.seq == 6)).one() == 12
+    assert any_db.exec(select(QuotaCount.finished)).all() == [5]
+
+
+def test_a_participant_who_finishes_after_the_quota_filled_loses_no_answers(
+    any_app: Flask, any_db: Session
+) -> None:
+    """Quota 1: A and B start; B finishes first and takes the place. A's SUS answers, posted
+    after that, are stored (they were refused and lost before); A's session is finished, left
+    out of the reports with a reason, gets no completion code, and A is told in their language."""
+    store(any_db, "  quota: {total: 1}\nquestionnaires: [sus]\n")
+    clients = {}
+    for name in ("a", "b"):
+        clients[name] = client = any_app.test_client()
+        assert client.get(f"/s/panel?pid={name}").status_code == 200
+        client.post(f"/s/panel?pid={name}", headers={"Accept-Language": "de" if name == "a" else "en"})
+        client.post("/s/panel/task/1")
+    rows = any_db.exec(select(ParticipantSession).order_by(ParticipantSession.id)).all()  # type: ignore[arg-type]
+    for session in rows:
+        attempts.end_attempt(any_db, sessions.progress(any_db, session).attempt, "success")  # type: ignore[arg-type]
+    sus = {f"sus_{item}": "3" for item in range(1, 11)}
+    for name in ("b", "a"):
+        assert clients[name].post("/s/panel/task/1/seq", data={"seq": "5"}).status_code == 303
+    assert clients["b"].post("/s/panel/questionnaires", data=sus).status_code == 303  # B: the place
+    late = clients["a"].post("/s/panel/questionnaires", data=sus)
+    assert late.status_code == 410
+    assert "Diese Studie hat sich gefüllt, während Sie teilgenommen haben" in late.text
+    a = rows[0]
+    any_db.expire_all()
+    stored = any_db.exec(select(func.count()).select_from(Response).where(Response.session_id == a.id)).one()
+    assert stored == 10  # the ten SUS answers
+    assert any_db.get(ParticipantSession, a.id).finished_at is not None  # type: ignore[union-attr]
+    assert any_db.get(ParticipantSession, a.id).completion_code is None  # type: ignore[union-attr]
+    exclusion = any_db.exec(select(ParticipantExclusion)).one()
+    assert (exclusion.session_id, exclusion.reason) == (a.id, OVER_QUOTA_REASON)
+    again = clients["a"].post("/s/panel/questionnaires", data=sus)  # a second post: stored once
+    assert again.status_code == 303 and again.location == "/s/panel/thanks"  # not the panel's link
+    assert "panel.example" not in clients["a"].get("/s/panel/thanks").text
+    assert any_db.exec(select(func.count()).select_from(Response)).one() == 20
 
 
 def test_a_device_quota_turns_away_only_that_device(app: Flask) -> None:

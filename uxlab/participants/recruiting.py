@@ -6,14 +6,17 @@ when finishing (``claim_place``), in the same transaction that marks the session
 finished, by conditional UPDATEs of ``QuotaCount`` rows that the database applies one
 at a time, so parallel finishes never overshoot it; a newcomer is turned away
 (``admit``) once the places are taken. A screened-out browser is stored as
-``Screening`` (counted) and never becomes a participant session.
+``Screening`` (counted) and never becomes a participant session. A participant who
+started before the places were taken and finishes after is not turned away empty-handed:
+their session is finished and kept, excluded from the reports with a reason, and they see
+that the study filled up while they took part.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -21,10 +24,19 @@ from sqlmodel import Session, col, select, update
 
 from uxlab import studies
 from uxlab.errors import InvalidAnswers, StudyFull
-from uxlab.models import ParticipantSession, QuotaCount, Screening, Study, StudyVersion, utcnow
+from uxlab.models import (
+    ParticipantExclusion,
+    ParticipantSession,
+    QuotaCount,
+    Screening,
+    Study,
+    StudyVersion,
+    utcnow,
+)
 from uxlab.scenarios.recruit import PARAM_MAX_CHARS, RecruitSpec
 
 ALL_DEVICES = ""  # the QuotaCount row of the total
+OVER_QUOTA_REASON = "finished after the quota was full"
 
 
 def recruit_of(db: Session, study: Study) -> RecruitSpec | None:
@@ -52,12 +64,13 @@ def admit(db: Session, study: Study, device: str) -> None:
             raise StudyFull("full")
 
 
-def claim_place(db: Session, session: ParticipantSession) -> dict[str, Any]:
+def claim_place(db: Session, session: ParticipantSession) -> dict[str, Any] | None:
     """Take the finishing session's quota places; return the session's values to store with finished_at.
 
     Call first in the transaction that marks the session finished (nothing of it pending
-    yet): the caller's rollback gives the places back. Raises StudyFull (after a rollback)
-    when the quota is full.
+    yet): the caller's rollback gives the places back. None (after a rollback) when the
+    quota filled while this participant was taking part: the caller finishes the session
+    all the same, with ``exclude_over_quota``, so nothing they gave is lost.
     """
     version = db.get(StudyVersion, session.study_version_id)
     study = db.get(Study, version.study_id) if version else None
@@ -74,21 +87,41 @@ def claim_place(db: Session, session: ParticipantSession) -> dict[str, Any]:
         )
         if taken.rowcount != 1:
             db.rollback()
-            raise StudyFull("full")
+            return None
     own = studies.scenario_of(version).recruit
     if own is None or not (own.completion_url or own.completion_code):
         return {}
     return {"completion_code": own.completion_code or new_completion_code()}
 
 
+def exclude_over_quota(db: Session, session: ParticipantSession) -> None:
+    """Leave a session that finished over the quota out of the reports (pending: the caller
+    commits it with the session's end). Its answers stay; "Include" counts them again."""
+    assert session.id is not None
+    db.add(ParticipantExclusion(session_id=session.id, reason=OVER_QUOTA_REASON, excluded_by="uxlab"))
+
+
 def finish(db: Session, session: ParticipantSession) -> None:
-    """Mark a session finished (after its last SEQ), taking its quota places and completion code."""
+    """Mark a session finished (after its last SEQ), taking its quota places and completion code.
+
+    StudyFull("filled") after the commit when the quota filled meanwhile: the session is
+    finished and kept, but excluded from the reports (``claim_place``).
+    """
     places = claim_place(db, session)
     session.finished_at = utcnow()
-    for name, value in places.items():
+    for name, value in (places or {}).items():
         setattr(session, name, value)
     db.add(session)
+    if places is None:
+        exclude_over_quota(db, session)
     db.commit()
+    if places is None:
+        filled_up()
+
+
+def filled_up() -> NoReturn:
+    """Tell a participant who finished over the quota (answers kept) that the study filled up."""
+    raise StudyFull("filled")
 
 
 def new_completion_code() -> str:
@@ -98,12 +131,18 @@ def new_completion_code() -> str:
 
 
 def completion_target(version: StudyVersion, session: ParticipantSession) -> str | None:
-    """Where a finished participant goes next: the filled completion_url, or None (the thanks page)."""
+    """Where a finished participant goes next: the filled completion_url, or None (the thanks page).
+
+    A session that finished over the quota took no place and has no code (``claim_place``
+    gives every placed finisher one when there is a completion_url): the thanks page, not the
+    panel's completion link.
+    """
     recruit = studies.scenario_of(version).recruit
     if recruit is None or not recruit.completion_url or session.finished_at is None:
         return None
-    code = session.completion_code or ""
-    return recruit.completion_target(session.public_id, code, session.link_params or {})
+    if session.completion_code is None:
+        return None
+    return recruit.completion_target(session.public_id, session.completion_code, session.link_params or {})
 
 
 def screens(db: Session, study: Study) -> bool:

@@ -247,8 +247,9 @@ def save_responses(
     """Validate the end questionnaires' answers and store them; finishes the session.
 
     ``answers`` maps form fields (see ``field_names``, plus optional ``free_text``) to values.
-    Raises InvalidAnswers naming every bad field; returns None (storing nothing) when the
-    participant is at another step, a finished session included (a second post).
+    Raises InvalidAnswers naming every bad field, StudyFull("filled") after storing them if the
+    quota filled meanwhile; returns None (storing nothing) when the participant is at another
+    step, a finished session included (a second post).
     """
     if _require(db, session, "questionnaires") is None:
         return None
@@ -282,17 +283,16 @@ def save_responses(
     # Claim the session before storing: of two posts of these answers (a double click, a
     # retry), only the one whose update still finds the session unfinished stores them.
     now = utcnow()
-    places = recruiting.claim_place(db, session)  # StudyFull (nothing stored) when the quota is full
-    claim = (
-        update(ParticipantSession)
-        .where(col(ParticipantSession.id) == session.id, col(ParticipantSession.finished_at).is_(None))
-        .values(finished_at=now, **places)
-    )
-    if db.exec(claim).rowcount != 1:
+    places = recruiting.claim_place(db, session)  # None: the quota filled meanwhile
+    stored = {"finished_at": now, **(places or {})}
+    unfinished = col(ParticipantSession.id) == session.id, col(ParticipantSession.finished_at).is_(None)
+    if db.exec(update(ParticipantSession).where(*unfinished).values(**stored)).rowcount != 1:
         db.rollback()
         return None
     db.add_all(rows)
+    if places is None:  # kept, but out of the reports; the participant is told after the commit
+        recruiting.exclude_over_quota(db, session)
     db.commit()
-    for name, value in {"finished_at": now, **places}.items():
+    for name, value in stored.items():
         set_committed_value(session, name, value)
-    return rows
+    return rows if places is not None else recruiting.filled_up()
