@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from uxlab import audit
-from uxlab.db import get_session
+from uxlab.db import get_session, serialize
 from uxlab.errors import BadRequest, Conflict, NotFound
 from uxlab.models import User, utcnow
 from uxlab.security_models import ResearcherSession
@@ -120,7 +120,11 @@ def get_user(db: Session, email: str) -> User:
 
 
 def _keep_an_admin(db: Session, user: User, doing: str) -> None:
-    """Conflict when ``user`` is the last active admin: nobody could manage accounts after ``doing``."""
+    """Conflict when ``user`` is the last active admin: nobody could manage accounts after ``doing``.
+
+    Serialized with every other such change (two admins demoting each other at once left none)."""
+    serialize(db, "admins")
+    db.refresh(user)
     if user.role != ADMIN or user.disabled_at is not None:
         return
     others = select(func.count()).select_from(User).where(User.role == ADMIN, User.id != user.id)
@@ -267,8 +271,7 @@ def current_user(db: Session) -> User | None:
     """Return the signed-in user of this request (cached on ``g``), or None."""
     if "uxlab_user" not in g:
         g.uxlab_user = _session_user(db, session.get(SESSION_KEY))
-    user: User | None = g.uxlab_user
-    return user
+    return g.uxlab_user
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -281,9 +284,7 @@ def safe_next(target: str | None, default: str) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return default
-    return target
+    return default if parts.scheme or parts.netloc else target
 
 
 def login_required(view: F) -> F:

@@ -10,6 +10,7 @@ process finds the database gone and one when it is back, not a traceback per req
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
@@ -22,7 +23,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, event, exc
+from sqlalchemy import Engine, event, exc, func, select
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -184,3 +185,20 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def serialize(db: Session, lock_name: str) -> None:
+    """Make the rest of ``db``'s transaction one that no other transaction serializing on
+    ``lock_name`` interleaves with; call it before the read a decision depends on.
+
+    PostgreSQL: a transaction-level advisory lock for the name, held to the commit. SQLite:
+    the database's write lock now (``BEGIN IMMEDIATE``), as Python's sqlite3 would begin the
+    transaction only at the first write, after a read that may be stale by then.
+    """
+    conn = db.connection()
+    if conn.dialect.name == "sqlite":
+        if not conn.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    lock_id = int.from_bytes(hashlib.sha256(lock_name.encode()).digest()[:8], "big", signed=True)
+    conn.execute(select(func.pg_advisory_xact_lock(lock_id)))

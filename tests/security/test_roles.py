@@ -9,6 +9,7 @@ an unknown study's answer says, so it does not reveal that the study exists.
 from __future__ import annotations
 
 import html
+import time
 from pathlib import Path
 from typing import Any
 
@@ -231,3 +232,49 @@ def test_saving_in_the_editor_owns_new_studies_and_never_overwrites_anothers(sho
     assert owner is not None and owner.email == BEN
     assert "Ben&#39;s study" in ben.get("/studies").get_data(as_text=True)
     assert _refused(_signed_in(shop, CARL).get("/studies/bens/summary"), "bens")
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(any_app: Flask) -> None:
+    """Ana and Ben, the only admins, each demote the other at the same moment. Each decision
+    reads how many admins remain, then writes; a hook on the engine (SQLAlchemy's
+    ``after_cursor_execute``, a seam of the database library) makes that read take 0.3 s, as
+    on a loaded database, so without the serialization both read "one other admin" before
+    either writes, and no admin is left. With it, the second waits and is refused (Conflict)."""
+    import threading
+
+    from sqlalchemy import event
+
+    from uxlab.errors import Conflict
+
+    with any_app.app_context():
+        db = get_session()
+        auth.create_user(db, ANA, PASSWORD)
+        auth.create_user(db, BEN, PASSWORD, role="admin")
+
+    def slow_admin_read(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT COUNT") and "role" in statement:
+            time.sleep(0.3)
+
+    engine = any_app.extensions["uxlab.engine"]
+    event.listen(engine, "after_cursor_execute", slow_admin_read)
+    together, outcomes = threading.Barrier(2), []
+
+    def demote(actor: str, other: str) -> None:
+        with any_app.app_context():
+            together.wait()
+            try:
+                auth.set_role(get_session(), other, "researcher", actor=actor)
+                outcomes.append("demoted")
+            except Conflict:
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=demote, args=pair) for pair in ((ANA, BEN), (BEN, ANA))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    event.remove(engine, "after_cursor_execute", slow_admin_read)
+    assert sorted(outcomes) == ["demoted", "refused"]
+    with any_app.app_context():
+        roles = sorted(user.role for user in auth.list_users(get_session()))
+    assert roles == ["admin", "researcher"]
