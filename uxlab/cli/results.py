@@ -58,15 +58,23 @@ def export(_app: Flask, study: str, fmt: str, what: str, output: Path | None) ->
 @click.option("--since", help="Only sessions from this day (YYYY-MM-DD).")
 @click.option("--until", help="Only sessions up to this day (YYYY-MM-DD).")
 @click.option("--version", "version", help="Only this study version.")
+@click.option("--language", help="Only participants who took the study in this language (en, de, ru).")
+@click.option("--outcome", help="Only attempts that ended so: success, failure, give_up or timeout.")
+@click.option("--task", help="Only this task (its id).")
+@click.option("--link", help="Only participants whose captured link parameter has this value: NAME:VALUE.")
+@click.option("--finished-only", "finished", is_flag=True, help="Only participants who finished the study.")
+@click.option("--with-excluded", "excluded", is_flag=True, help="Count excluded participants too.")
 @with_bulk_app
-def report(app: Flask, study: str, pdf_path: Path, **filters: str | None) -> None:
+def report(app: Flask, study: str, pdf_path: Path, **filters: str | bool | None) -> None:
     from uxlab.probe.browser import open_browser
     from uxlab.probe.loop import run_to_end
     from uxlab.probe.pdf import html_to_pdf
     from uxlab.reports.filters import Filters
     from uxlab.reports.pdf import report_html
 
-    html = report_html(app, study, Filters.from_args({k: v or "" for k, v in filters.items()}))
+    # as the web pages' query: a check box is "1" when on
+    args = {k: "1" if v is True else str(v or "") for k, v in filters.items()}
+    html = report_html(app, study, Filters.from_args(args))
 
     async def render() -> None:
         async with open_browser() as browser:
