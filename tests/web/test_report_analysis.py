@@ -204,3 +204,20 @@ def test_the_attempts_page_filters_by_outcome_and_task(app: Flask, tmp_path: Pat
     assert "3 attempts" in find
     assert 'href="/studies/cx/attempts?page=2&amp;per_page=2&amp;task=find' in find  # the pager keeps them
     assert client.get("/studies/cx/attempts?outcome=lost").status_code == 400
+
+
+def test_the_compare_page_says_how_many_each_side_left_out(app: Flask, tmp_path: Path) -> None:
+    """Versions 1 and 2 compared: one participant of version 1 excluded is named in A's counts."""
+    client = signed_in(app, tmp_path, PEOPLE)
+    with app.app_context():
+        seed.seed_second_version(get_session(), tmp_path)
+    first = _ids(app)[0]  # of version 1
+    assert (
+        client.post(f"/studies/cx/participants/{first}/exclude", data={"reason": "a tester"}).status_code
+        == 302
+    )
+    page = " ".join(client.get("/studies/cx/compare").get_data(as_text=True).split())
+    assert "A (Version 1): 2 participants (2 finished), 6 ended attempts, 1 excluded and left out" in page
+    assert 'href="/studies/cx/exclusions"' in page
+    counted = " ".join(client.get("/studies/cx/compare?excluded=1").get_data(as_text=True).split())
+    assert "A (Version 1): 3 participants (3 finished), 9 ended attempts, 1 excluded but counted" in counted

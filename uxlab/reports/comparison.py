@@ -22,6 +22,7 @@ from uxlab.reports.compare_rows import ALPHA, Row, Side, headline_rows, matched_
 from uxlab.reports.filters import Filters
 from uxlab.reports.page_speed import page_speed
 from uxlab.reports.queries import StudyData
+from uxlab.reports.sql import excluded_by_version
 from uxlab.reports.summary import compute
 from uxlab.reports.types import CXSummary
 
@@ -145,7 +146,14 @@ def summaries_of(
     """
     pages = page_speed(db, data.study, base)
     now = datetime.now(UTC)
-    return [compute(data, replace(base, version=v), pages, now) for v in versions]
+    excluded = excluded_by_version(db, int(data.study.id or 0))
+    return [
+        replace(
+            compute(data, replace(base, version=v), pages, now),
+            excluded=sum(excluded.values()) if v is None else excluded.get(v, 0),
+        )
+        for v in versions
+    ]
 
 
 def compare_from_args(

@@ -87,14 +87,20 @@ def check_task(db: Session, study_id: int, filters: Filters) -> None:
 
 def excluded_count(db: Session, study_id: int) -> int:
     """How many of the study's participants the researcher excluded (``uxlab.participants.exclusions``)."""
+    return sum(excluded_by_version(db, study_id).values())
+
+
+def excluded_by_version(db: Session, study_id: int) -> dict[int, int]:
+    """``excluded_count`` per study version number (versions without exclusions left out)."""
     stmt = (
-        sql_select(func.count())
+        sql_select(col(StudyVersion.number), func.count())
         .select_from(ParticipantExclusion)
         .join(ParticipantSession, col(ParticipantSession.id) == ParticipantExclusion.session_id)
         .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
         .where(col(StudyVersion.study_id) == study_id)
+        .group_by(col(StudyVersion.number))
     )
-    return int(db.connection().execute(stmt).scalar_one())
+    return {int(number): int(count) for number, count in db.connection().execute(stmt)}
 
 
 def where_sessions(stmt: Any, study_id: int, filters: Filters) -> Any:
