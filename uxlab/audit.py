@@ -38,10 +38,17 @@ def record(
     db: Session, action: str, *, actor: str = "", study_slug: str | None = None, detail: str = ""
 ) -> None:
     """Add one event and commit (with whatever the caller has pending: the action it records)."""
+    add(db, action, actor=actor, study_slug=study_slug, detail=detail)
+    db.commit()
+
+
+def add(
+    db: Session, action: str, *, actor: str = "", study_slug: str | None = None, detail: str = ""
+) -> None:
+    """Add one event to ``db``'s transaction, for the caller to commit with the action it records."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     db.add(AuditEvent(action=action, actor=actor[:320], study_slug=study_slug, detail=detail[:500]))
-    db.commit()
 
 
 def recent(db: Session, *, offset: int = 0, limit: int = 100) -> list[AuditEvent]:

@@ -54,16 +54,24 @@ def exclude(
     query = select(ParticipantExclusion).where(ParticipantExclusion.session_id == participant.id)
     if db.exec(query).first() is not None:
         raise Conflict(f"participant {public_id!r} is excluded already", field="participant")
-    row = ParticipantExclusion(session_id=int(participant.id or 0), reason=reason, excluded_by=actor)
     try:
-        db.add(row)
-        detail = f"participant {public_id}: {reason}"
-        audit.record(
-            db, "participant_excluded", actor=actor, study_slug=_study_slug(db, participant), detail=detail
-        )
+        row = add_exclusion(db, participant, reason, actor=actor)
+        db.commit()
     except BaseException:
         db.rollback()
         raise
+    return row
+
+
+def add_exclusion(
+    db: Session, participant: ParticipantSession, reason: str, *, actor: str
+) -> ParticipantExclusion:
+    """Add the exclusion row and its audit row to ``db``'s transaction; the caller commits
+    (``exclude``, or a finish over the quota with the session's end: ``uxlab.participants.recruiting``)."""
+    row = ParticipantExclusion(session_id=int(participant.id or 0), reason=reason, excluded_by=actor)
+    db.add(row)
+    detail = f"participant {participant.public_id}: {reason}"
+    audit.add(db, "participant_excluded", actor=actor, study_slug=_study_slug(db, participant), detail=detail)
     return row
 
 

@@ -25,7 +25,6 @@ from sqlmodel import Session, col, select, update
 from uxlab import studies
 from uxlab.errors import InvalidAnswers, StudyFull
 from uxlab.models import (
-    ParticipantExclusion,
     ParticipantSession,
     QuotaCount,
     Screening,
@@ -33,6 +32,7 @@ from uxlab.models import (
     StudyVersion,
     utcnow,
 )
+from uxlab.participants import exclusions
 from uxlab.scenarios.recruit import PARAM_MAX_CHARS, RecruitSpec
 
 ALL_DEVICES = ""  # the QuotaCount row of the total
@@ -97,8 +97,7 @@ def claim_place(db: Session, session: ParticipantSession) -> dict[str, Any] | No
 def exclude_over_quota(db: Session, session: ParticipantSession) -> None:
     """Leave a session that finished over the quota out of the reports (pending: the caller
     commits it with the session's end). Its answers stay; "Include" counts them again."""
-    assert session.id is not None
-    db.add(ParticipantExclusion(session_id=session.id, reason=OVER_QUOTA_REASON, excluded_by="uxlab"))
+    exclusions.add_exclusion(db, session, OVER_QUOTA_REASON, actor="uxlab")
 
 
 def finish(db: Session, session: ParticipantSession) -> None:
