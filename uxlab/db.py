@@ -23,7 +23,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, event, exc, func, select
+from sqlalchemy import Connection, Engine, event, exc, func, select
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -187,15 +187,15 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-def serialize(db: Session, lock_name: str) -> None:
-    """Make the rest of ``db``'s transaction one that no other transaction serializing on
+def serialize(db: Session | Connection, lock_name: str) -> None:
+    """Make the rest of the transaction one that no other transaction serializing on
     ``lock_name`` interleaves with; call it before the read a decision depends on.
 
     PostgreSQL: a transaction-level advisory lock for the name, held to the commit. SQLite:
     the database's write lock now (``BEGIN IMMEDIATE``), as Python's sqlite3 would begin the
     transaction only at the first write, after a read that may be stale by then.
     """
-    conn = db.connection()
+    conn = db.connection() if isinstance(db, Session) else db
     if conn.dialect.name == "sqlite":
         if not conn.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
             conn.exec_driver_sql("BEGIN IMMEDIATE")

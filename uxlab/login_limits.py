@@ -23,9 +23,9 @@ import math
 import time
 
 from flask import current_app
-from sqlalchemy import Connection, Engine, delete, distinct, func, insert, select
+from sqlalchemy import Engine, delete, distinct, func, insert, select
 
-from uxlab.db import get_engine
+from uxlab.db import get_engine, serialize
 from uxlab.errors import TooManyRequests
 from uxlab.security_models import LoginFailure
 
@@ -34,17 +34,6 @@ _FAILURES = LoginFailure.__table__  # type: ignore[attr-defined]
 
 def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
-
-
-def _serialize(conn: Connection, key_hash: str) -> None:
-    """Begin a transaction that no other attempt of the same key can interleave with."""
-    if conn.dialect.name == "sqlite":
-        # Takes the database's write lock now, before the count is read (a deferred
-        # transaction would read first and could then both count and insert in parallel).
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        lock_id = int.from_bytes(bytes.fromhex(key_hash)[:8], "big", signed=True)
-        conn.execute(select(func.pg_advisory_xact_lock(lock_id)))
 
 
 class LoginLimits:
@@ -61,7 +50,7 @@ class LoginLimits:
         now = time.time() if now is None else now
         key_hash, since = _key_hash(key), now - self.window_s
         with self.engine.connect() as conn:
-            _serialize(conn, key_hash)
+            serialize(conn, key_hash)  # no other attempt of the same key interleaves
             # Failures that left the window are deleted, so guesses at many addresses do
             # not grow the table without bound.
             conn.execute(delete(_FAILURES).where(_FAILURES.c.at_s <= since))
