@@ -11,7 +11,10 @@
 - ``/lcp-after-load``: text, then 400 ms after the load event a 1000x600 image is added
   (the late LCP candidate: LCP = its paint, after load).
 - ``/long-tasks-after-load``: busy loops of 200 ms and 120 ms, started 100 ms and 700 ms
-  after the load event (TBT = (200 - 50) + (120 - 50) = 220 ms).
+  after the first frame that follows the load event (TBT = (200 - 50) + (120 - 50) = 220 ms).
+  Waiting for that frame keeps the first loop after the first paint on a loaded machine too:
+  started from ``load`` alone, it once held the paint back (FCP 520 ms), so TBT, which counts
+  from FCP, left it out (113 ms against Lighthouse's 228).
 - ``/busy``: a 300 ms busy loop in a task 50 ms after first paint (TBT = 300 - 50 = 250 ms).
 - ``/heavy``: 200 kB of text plus three 50 kB scripts (slows down under throttling).
 - ``/error``: HTTP 500.
@@ -99,8 +102,8 @@ PAGES = {
         f"<!doctype html><title>long tasks</title>{STYLE}<h1>Long tasks after load</h1>"
         "<script>const busy = (ms) => { const end = performance.now() + ms;"
         " while (performance.now() < end) {} };"
-        "addEventListener('load', () => { setTimeout(() => busy(200), 100);"
-        " setTimeout(() => busy(120), 700); });"
+        "addEventListener('load', () => requestAnimationFrame(() => requestAnimationFrame(() => {"
+        " setTimeout(() => busy(200), 100); setTimeout(() => busy(120), 700); })));"
         "</script>"
     ),
     "/busy": (
