@@ -1,9 +1,9 @@
-"""Benchmark: the tracker's size as sites download it (gzip), against the 4 KB budget.
+"""Benchmark: the tracker's size as sites download it (gzip), against the 4.5 KB budget.
 
 Prints tracker.js's raw size, its gzipped size at level 9 (what a static file server with
 pre-compression sends) and at level 6 (the usual on-the-fly default), and the size of the
 inline loader every page carries (uxlab/participants/snippet.py, rendered with the README's URL; budget
-1 KB raw). Exit status 1 when tracker.js gzipped is over 4096 bytes or the loader over
+1 KB raw). Exit status 1 when tracker.js gzipped is over 4608 bytes or the loader over
 1024. ``--record`` writes the figure to bench/RESULTS.md (replacing this benchmark's
 earlier line).
 
@@ -23,7 +23,7 @@ SNIPPET = ROOT / "uxlab" / "static" / "tracker.js"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADER = "# Benchmark results\n\n| date | benchmark | figure | command |\n|---|---|---|---|\n"
 BENCHMARK = "tracker snippet size (gzip)"
-BUDGET_BYTES = 4096
+BUDGET_BYTES = 4608
 LOADER_BUDGET_BYTES = 1024
 
 

@@ -139,8 +139,8 @@ def test_ideal_paths_work_and_pages_pass_axe_on_a_phone(live_server: Any, browse
     assert calls == []  # the snippet stays inert on pages not opened from a study
 
 
-def test_tracker_is_at_most_4_kb_gzipped() -> None:
+def test_tracker_is_at_most_4_5_kb_gzipped() -> None:
     import gzip
 
     tracker = (ROOT / "uxlab" / "static" / "tracker.js").read_bytes()
-    assert len(gzip.compress(tracker, compresslevel=9)) <= 4096
+    assert len(gzip.compress(tracker, compresslevel=9)) <= 4608

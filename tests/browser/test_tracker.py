@@ -74,7 +74,9 @@ def test_url_task_on_a_phone_records_path_and_hands_back(
     assert attempt.path == ["/", "/support", "/support/portal", "/support/helpdesk"]
     assert attempt.click_count == 3  # each click is queued before the page view it leads to
     assert attempt.time_on_task_s is not None and attempt.time_on_task_s > 0
-    assert phone.evaluate("sessionStorage.getItem('uxlab')") is None
+    kept = phone.evaluate("JSON.parse(sessionStorage.getItem('uxlab'))")  # the site's tab state (same origin)
+    assert sorted(kept) == ["at", "next"]  # the way on for 30 s; no token, no events
+    assert kept["next"].endswith("/s/helpdesk/task/1/seq")
 
 
 def test_answer_task_with_the_keyboard_alone(study: Participant, live_server: Any, page: Any) -> None:

@@ -114,3 +114,48 @@ def test_an_end_stored_after_this_page_s_view_was_answered_still_hands_back(
         for route in held:
             route.continue_()
     assert participant.attempt(token).outcome == "success"
+
+
+def test_a_hand_back_lost_to_a_navigation_already_under_way_still_hands_back(
+    live_server: Any, page: Any
+) -> None:
+    """The success click's answer can reach the old page while the link's own navigation is
+    already committing; the old page's move to the SEQ page is then dropped and the link's
+    page opens instead (1 of 1578 tests in a CI run). The tab keeps the way onward for 30 s,
+    and that page's tracker follows it. Here the SEQ page's first request is aborted, so the
+    hand-back is lost on any machine, and the page that opens instead is loaded by the test.
+    Fails without it (the tab forgot the study when it ended): that page shows the site and
+    nothing more. Back to a site page afterwards stays there, and a way onward older than
+    30 s is dropped, so a tab that ended a task long ago is never pulled back into the study.
+    """
+    participant = Participant(live_server.app)
+    token = participant.start("open-ticket")
+    open_task(page, live_server, token, "/demo/support/helpdesk")
+    lost: list[str] = []
+
+    def lose_once(route: Any) -> None:
+        if lost:
+            route.continue_()
+        else:
+            lost.append(route.request.url)
+            route.abort("aborted")
+
+    page.route("**/s/helpdesk/task/2/seq", lose_once)
+    page.locator("#open-ticket").click()
+    deadline = time.monotonic() + HAND_BACK_MS / 1000
+    while not lost:
+        assert time.monotonic() < deadline, "the tab never tried to hand back"
+        page.wait_for_timeout(50)
+    assert participant.attempt(token).outcome == "success"
+    with page.expect_request(lambda r: r.url.endswith("/seq"), timeout=HAND_BACK_MS):
+        page.goto(f"{live_server.url}/demo/support/helpdesk/new-ticket")
+    page.wait_for_url(lambda url: "/demo" not in url)
+    page.go_back(wait_until="commit")  # to a site page (the one that sent the tab on was replaced)
+    page.wait_for_url("**/demo/**", wait_until="commit")
+    page.wait_for_timeout(1000)  # restored from the page cache (no load event) or loaded afresh
+    assert "/demo/" in page.url and page.evaluate("sessionStorage.getItem('uxlab')") is None
+    stale = "JSON.stringify({next: location.origin + '/s/helpdesk/task/2/seq', at: Date.now() - 60000})"
+    page.evaluate(f"sessionStorage.setItem('uxlab', {stale})")
+    page.goto(f"{live_server.url}/demo/products")
+    page.wait_for_timeout(500)
+    assert page.url.endswith("/demo/products") and page.evaluate("sessionStorage.getItem('uxlab')") is None

@@ -19,6 +19,11 @@
     history.replaceState(history.state, "", location.pathname + location.search + (rest ? "#" + rest : ""));
     save();
   }
+  if (st && st.next) { // ended, but a navigation already under way beat the one to next
+    store.removeItem(KEY);
+    var nav = performance.getEntriesByType("navigation")[0]; // not after Back
+    if (Date.now() - st.at < 3e4 && !(nav && nav.type == "back_forward")) location.replace(st.next);
+  }
   if (!st || !st.token) return;
   D.addEventListener("click", onClick, true);
   ["mousedown", "contextmenu", "keydown"].forEach(function (t) { D.addEventListener(t, carry, true); });
@@ -88,9 +93,11 @@
 
   function finish(next) {
     ended = 1;
-    store.removeItem(KEY);
+    next = new URL(next || "/", st.server).href;
+    st = { next: next, at: Date.now() }; // kept for the page that opens instead, if one does
+    save();
     say(info ? info.labels.ended : "");
-    location.href = new URL(next || "/", st.server).href;
+    location.href = next;
   }
 
   function stop() {
@@ -125,7 +132,7 @@
     W.addEventListener("pageshow", function (e) {
       if (!e.persisted) return;
       st = read();
-      if (st) { ended = 0; push("pageview"); } else stop();
+      if (st && !st.next) { ended = 0; push("pageview"); } else stop();
     });
   }
 
