@@ -177,3 +177,77 @@ def test_screened_out_page_by_keyboard_with_axe(live_server: Any, browser: Any, 
     assert "of a quota of 1" in researcher.inner_text("main")
     no_violations(researcher, "questions and recruiting report")
     fits(researcher)
+
+
+def to_the_last_page(page: Any, server_url: str, pid: str) -> None:
+    """Screener, consent, the task (Done), its SEQ and questions: up to the study's last page."""
+    page.goto(f"{server_url}/s/panel?pid={pid}")
+    page.get_by_role("radio", name="Yes").check()
+    page.get_by_role("checkbox", name="Acme").check()
+    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name="I agree, start the study").click()
+    page.get_by_role("button", name="Start").click()
+    page.get_by_role("region", name="Study task").get_by_role("button", name="Done").click()
+    page.wait_for_url("**/task/1/seq")
+    for name in ("seq", "q_found", "q_sure"):
+        page.locator(f"input[name={name}]").first.check()
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_url("**/questionnaires")
+    page.get_by_role("checkbox", name="Support").check()
+    page.get_by_role("textbox").fill(f"Note from {pid}.")
+
+
+def test_finishing_after_the_quota_filled_keeps_the_answers_through_double_submit_back_and_reload(
+    live_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    """Two panel participants reach the last page of a one-place study; B submits first and takes
+    the place. A double-clicks Submit: A's answers are stored once, A's session is finished and
+    left out of the reports, and A is told that the study filled up, with no completion link to
+    the panel. Back and a reload afterwards show the thanks page, which says so too (a panel
+    participant must know why no code came), and store nothing more."""
+    from uxlab.models import ParticipantExclusion, QuestionAnswer
+    from uxlab.participants.recruiting import OVER_QUOTA_REASON
+
+    load_panel_study(live_server, tmp_path)
+    a = browser.new_context(**DESKTOP).new_page()
+    b = browser.new_context(**PHONE).new_page()
+    to_the_last_page(a, live_server.url, "A-1")
+    to_the_last_page(b, live_server.url, "B-2")
+    b.get_by_role("button", name="Submit").click()
+    b.wait_for_url("**/demo/?cc=*")
+    a.get_by_role("button", name="Submit").dblclick()
+    heading = a.get_by_role("heading", level=1)
+    heading.wait_for()
+    a.wait_for_load_state()
+    assert heading.inner_text() in {"This study filled up while you took part", "Thank you"}, (
+        heading.inner_text()
+    )
+    assert "cc=" not in a.content() and "/demo/" not in a.url
+    no_violations(a, "filled up while taking part")
+
+    def stored() -> tuple[list[tuple[str, str | None]], list[str]]:
+        """A's final answers and exclusion reasons; A's session is finished, without a code."""
+        with live_server.app.app_context():
+            db = get_session()
+            (session,) = [s for s in db.exec(select(ParticipantSession)) if s.link_params == {"pid": "A-1"}]
+            assert session.finished_at is not None and session.completion_code is None
+            final = select(QuestionAnswer).where(
+                QuestionAnswer.session_id == session.id, QuestionAnswer.task_key == ""
+            )
+            answers = sorted((row.question_id, row.text) for row in db.exec(final))
+            why = select(ParticipantExclusion.reason).where(ParticipantExclusion.session_id == session.id)
+            return answers, list(db.exec(why))
+
+    first = stored()
+    assert first == ([("note", "Note from A-1."), ("used", "Support")], [OVER_QUOTA_REASON])
+    filled = "This study filled up while you took part"
+    for move in (a.go_back, a.reload):  # the end of the study again, still saying why; no form
+        move()
+        a.wait_for_load_state()
+        a.get_by_role("heading", name=filled).wait_for()
+        assert a.get_by_role("button", name="Submit").count() == 0, a.url
+    assert a.url.endswith("/s/panel/thanks") and "cc=" not in a.content()
+    no_violations(a, "thanks after finishing over the quota")
+    assert stored() == first
+    b.goto(f"{live_server.url}/s/panel/thanks")  # the one who took the place: the usual thanks
+    assert b.get_by_role("heading", name=filled).count() == 0 and "Your completion code" in b.content()

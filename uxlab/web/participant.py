@@ -220,7 +220,10 @@ def thanks(slug: str) -> ResponseReturnValue:
     if where.step != "thanks":
         return redirect(_url(slug, where))
     completion = recruiting.completion_target(_version(session), session)
-    return _render("participant/thanks.html", session, _version(session), completion=completion)
+    filled = completion is None and recruiting.finished_over_quota(get_session(), session)
+    return _render(
+        "participant/thanks.html", session, _version(session), completion=completion, filled=filled
+    )
 
 
 @bp.after_request
