@@ -30,7 +30,7 @@
 
   function clock() { return performance.timeOrigin + performance.now(); }
   function read() { try { return JSON.parse(store.getItem(KEY)); } catch (e) { return null; } }
-  function save() { try { store.setItem(KEY, JSON.stringify(st)); } catch (e) {} }
+  function save(v) { try { if (v || !ended) store.setItem(KEY, JSON.stringify(v || st)); } catch (e) {} }
   function api(path) { return st.server + "/api/v1/" + path; }
   function uid() {
     return W.crypto && crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
@@ -79,6 +79,7 @@
   function body(batch) { return JSON.stringify({ token: st.token, sent: Math.max(0, Math.round(clock() - st.t0)), events: batch }); }
 
   function refresh() {
+    if (ended) return;
     var sent = clock();
     fetch(api("attempts/" + encodeURIComponent(st.token)), { credentials: "omit" }).then(function (r) {
       return r.ok ? r.json() : Promise.reject(r.status);
@@ -94,8 +95,7 @@
   function finish(next) {
     ended = 1;
     next = new URL(next || "/", st.server).href;
-    st = { next: next, at: Date.now() }; // kept for the page that opens instead, if one does
-    save();
+    save({ next: next, at: Date.now() }); // for the page that opens instead, if one does
     say(info ? info.labels.ended : "");
     location.href = next;
   }
