@@ -18,6 +18,7 @@ Set-up once: see bench/lighthouse_cli.py (``LIGHTHOUSE_DIR`` or bench/lighthouse
 Run:
     .venv/bin/python bench/bench_probe.py [--runs 3] [--profile desktop --profile lighthouse-mobile]
     .venv/bin/python bench/bench_probe.py --sweep 1 --sweep 2 --sweep 4 [--profile desktop]
+    .venv/bin/python bench/bench_probe.py --sweep 4/1 --sweep 6/3 --profile lighthouse-mobile
     .venv/bin/python bench/bench_probe.py --startup [--baseline /path/to/other/checkout]
 """
 
@@ -49,13 +50,14 @@ MEDIANS = ("ttfb_ms", "fcp_ms", "lcp_ms", "cls", "si_ms")
 
 
 def run_uxlab(
-    base: str, runs: int, profile: str, parallel: int | None = None
+    base: str, runs: int, profile: str, parallel: int | None = None, concurrency: int | None = None
 ) -> tuple[float, dict[str, dict[str, float]]]:
     """Run one ``uxlab probe`` process over the pages; return (seconds per page load, medians per page)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
         cmd = [sys.executable, "-m", "uxlab.cli", "probe", "--runs", str(runs), "--profile", profile]
         cmd += ["--parallel", str(parallel)] if parallel else []
+        cmd += ["--concurrency", str(concurrency)] if concurrency else []
         cmd += [arg for page in PAGES for arg in ("--url", base + page)]
         cmd += ["--no-tasks", "--json", str(out)]
         started = time.perf_counter()
@@ -119,23 +121,27 @@ def main_startup(baseline: Path | None, repeats: int) -> None:
     record("probe start-up", figure, command + (f" --baseline {baseline}" if baseline else ""))
 
 
-def main_sweep(profile: str, runs: int, values: list[int]) -> None:
-    """uxlab alone at each ``--parallel`` value, in turn: seconds per load and the medians' spread."""
+def main_sweep(profile: str, runs: int, values: list[str]) -> None:
+    """uxlab alone at each ``--parallel`` value (``N``, or ``N/C`` with ``--concurrency C``), in
+    turn: seconds per load and the medians' spread."""
     parts = []
     with serve_test_site() as base:
-        for parallel in values:
+        for value in values:
+            parallel, _, concurrency = value.partition("/")
             load_before = os.getloadavg()[0]
-            per_load, medians = run_uxlab(base, runs, profile, parallel)
+            per_load, medians = run_uxlab(base, runs, profile, int(parallel), int(concurrency or 0) or None)
             fcp = [round(medians[p]["fcp_ms"]) for p in PAGES]
             lcp = [round(medians[p]["lcp_ms"]) for p in PAGES]
-            part = f"--parallel {parallel}: {per_load:.2f} s/load, median FCP {fcp} LCP {lcp} ms"
+            setting = f"--parallel {parallel}" + (f" --concurrency {concurrency}" if concurrency else "")
+            part = f"{setting}: {per_load:.2f} s/load, median FCP {fcp} LCP {lcp} ms"
             parts.append(part + f" (load average {load_before:.1f})")
             print(parts[-1])
     figure = f"{len(PAGES)} pages x {runs} runs, `{profile}`, uxlab alone: " + "; ".join(parts)
     figure += f"; pages {', '.join(PAGES)}; 2 shared cores"
     values_arg = " ".join(f"--sweep {v}" for v in values)
+    name = "probe --parallel --concurrency" if any("/" in v for v in values) else "probe --parallel"
     record(
-        f"probe --parallel ({profile})",
+        f"{name} ({profile})",
         figure,
         f".venv/bin/python bench/bench_probe.py --runs {runs} --profile {profile} {values_arg}",
     )
@@ -214,7 +220,9 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="Another checkout to time the start-up of.")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--parallel", type=int, default=PARALLEL, help="uxlab probe --parallel.")
-    parser.add_argument("--sweep", type=int, action="append", help="Time uxlab alone at this --parallel.")
+    parser.add_argument(
+        "--sweep", action="append", help="Time uxlab alone at this --parallel (N, or N/C: --concurrency C)."
+    )
     args = parser.parse_args()
     if args.startup:
         main_startup(args.baseline, args.repeats)
