@@ -223,6 +223,13 @@ class Participant:
         return bool(self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
+# True when no caption of a table in a scroll box reaches past the screen's right edge.
+CAPTIONS_FIT_JS = (
+    "[...document.querySelectorAll('.table-wrap caption')]"
+    ".every(c => c.getBoundingClientRect().right <= window.innerWidth + 1)"
+)
+
+
 # The focused element, looking inside open shadow roots (the task bar lives in one).
 FOCUSED_JS = """() => {
   let a = document.activeElement;

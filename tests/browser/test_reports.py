@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 import tests.summary_seed as seed
+from tests.browser.participant_script import CAPTIONS_FIT_JS
 from uxlab import auth
 from uxlab.db import get_session
 
@@ -19,6 +20,7 @@ def _check(page: Any, axe: Any, shots: Path, name: str) -> None:
     violations = axe.run(page, options=WCAG_AA).response["violations"]
     assert violations == [], (page.url, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations])
     assert page.evaluate("document.documentElement.scrollWidth") <= 412, page.url
+    assert page.evaluate(CAPTIONS_FIT_JS), ("a table caption runs off the screen", page.url)
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 

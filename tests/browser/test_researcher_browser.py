@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from tests.browser.participant_script import CAPTIONS_FIT_JS
 from tests.results_seed import seed_results
 from uxlab import auth
 from uxlab.db import get_session
@@ -22,6 +23,7 @@ def _check(page: Any, axe: Any) -> None:
     violations = axe.run(page, options=WCAG_AA).response["violations"]
     assert violations == [], (page.url, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations])
     assert page.evaluate("document.documentElement.scrollWidth") <= 412, page.url
+    assert page.evaluate(CAPTIONS_FIT_JS), ("a table caption runs off the screen", page.url)
 
 
 def _tab_to(page: Any, text: str, limit: int = 40) -> None:
