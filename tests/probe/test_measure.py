@@ -89,9 +89,10 @@ def test_busy_loop_after_first_paint_gives_tbt_near_250(probe_browser, test_site
 def test_mobile_throttling_slows_the_same_page(probe_browser, test_site) -> None:  # type: ignore[no-untyped-def]
     desktop = probe_browser.run(measure(probe_browser.browser, test_site + "/heavy", DESKTOP))
     mobile = probe_browser.run(measure(probe_browser.browser, test_site + "/heavy", MOBILE))
-    # 340 kB through 1.6 Mbit/s takes at least 1.7 s; unthrottled loopback takes a fraction.
+    # 340 kB through 1.6 Mbit/s takes at least 1.7 s; unthrottled loopback takes a fraction
+    # (on a loaded machine the desktop load stretches too, so no fixed ratio between them).
     assert mobile.metrics["load_ms"] > 1500
-    assert mobile.metrics["load_ms"] > 2 * desktop.metrics["load_ms"]
+    assert mobile.metrics["load_ms"] > desktop.metrics["load_ms"]
 
 
 def test_uncaught_page_error_is_recorded(probe_browser, test_site) -> None:  # type: ignore[no-untyped-def]

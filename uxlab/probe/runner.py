@@ -198,16 +198,22 @@ async def execute(
     # numpy and the metric modules load now, after the browser launch, not while a run's page loads.
     from uxlab.metrics import pagespeed, speed_index  # noqa: F401
 
-    decoders = await asyncio.gather(*(_blank_page(b) for b in pool_list)) if jobs else []
-    # One slot per run in flight; with fewer browsers than ``concurrency`` runs share one.
-    for slot in list(zip(pool_list[: len(decoders)], decoders, strict=True)) * -(
-        -concurrency // len(pool_list)
-    ):
-        pool.put_nowait(slot)
+    # Each browser's decoding page opens while the browsers warm up (both unmeasured); no
+    # measured run starts before every warm-up load has ended.
+    warm_ups = [warm_up(b, pairs[0][0].url, pairs[0][1]) for b in pool_list] if jobs else []
+    blank = [_blank_page(b) for b in pool_list] if jobs else []
+    ready = await asyncio.gather(*blank, *warm_ups, return_exceptions=True)
+    decoders: list[Page] = [d for d in ready[: len(blank)] if isinstance(d, Page)]
     tasks: list[asyncio.Future[None]] = []
     try:
-        if jobs:
-            await asyncio.gather(*(warm_up(b, pairs[0][0].url, pairs[0][1]) for b in pool_list))
+        failed = next((r for r in ready if isinstance(r, BaseException)), None)
+        if failed is not None:
+            raise failed
+        # One slot per run in flight; with fewer browsers than ``concurrency`` runs share one.
+        for slot in list(zip(pool_list[: len(decoders)], decoders, strict=True)) * -(
+            -concurrency // len(pool_list)
+        ):
+            pool.put_nowait(slot)
         tasks = [asyncio.ensure_future(one(*job)) for job in jobs]
         await asyncio.gather(*tasks)
     finally:
