@@ -32,3 +32,6 @@ def test_unknown_page_is_html_404(app: Flask) -> None:
     response = app.test_client().get("/nothing-here", headers={"Accept": "text/html"})
     assert response.status_code == 404
     assert b"<h1>Error 404</h1>" in response.data
+    assert b'<a href="/studies">Go to the studies</a>' in response.data  # a way on, not a dead end
+    participant = app.test_client().get("/s/no-such-study/task/9/seq", headers={"Accept": "text/html"})
+    assert participant.status_code in (404, 410) and b"Go to the studies" not in participant.data
