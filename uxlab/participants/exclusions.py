@@ -51,8 +51,7 @@ def exclude(
     if not reason or len(reason) > REASON_MAX_CHARS:
         raise BadRequest(f"give a reason of 1 to {REASON_MAX_CHARS} characters", field="reason")
     participant = find_participant(db, public_id, study_slug)
-    query = select(ParticipantExclusion).where(ParticipantExclusion.session_id == participant.id)
-    if db.exec(query).first() is not None:
+    if exclusion_of(db, participant) is not None:
         raise Conflict(f"participant {public_id!r} is excluded already", field="participant")
     try:
         row = add_exclusion(db, participant, reason, actor=actor)
@@ -61,6 +60,12 @@ def exclude(
         db.rollback()
         raise
     return row
+
+
+def exclusion_of(db: Session, participant: ParticipantSession) -> ParticipantExclusion | None:
+    """The participant's exclusion, or None when they count in the reports."""
+    query = select(ParticipantExclusion).where(ParticipantExclusion.session_id == participant.id)
+    return db.exec(query).first()
 
 
 def add_exclusion(
@@ -79,8 +84,7 @@ def include(db: Session, public_id: str, *, study_slug: str | None = None, actor
     """Undo the exclusion of ``public_id``: they count in the reports again. Returns the old reason
     (NotFound when the participant is unknown or not excluded)."""
     participant = find_participant(db, public_id, study_slug)
-    query = select(ParticipantExclusion).where(ParticipantExclusion.session_id == participant.id)
-    row = db.exec(query).first()
+    row = exclusion_of(db, participant)
     if row is None:
         raise NotFound(f"participant {public_id!r} is not excluded", field="participant")
     try:

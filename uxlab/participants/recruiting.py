@@ -25,7 +25,6 @@ from sqlmodel import Session, col, select, update
 from uxlab import studies
 from uxlab.errors import InvalidAnswers, StudyFull
 from uxlab.models import (
-    ParticipantExclusion,
     ParticipantSession,
     QuotaCount,
     Screening,
@@ -121,8 +120,8 @@ def finish(db: Session, session: ParticipantSession) -> None:
 
 def finished_over_quota(db: Session, session: ParticipantSession) -> bool:
     """True when ``session`` finished after the quota was full and is still left out for it."""
-    why = select(ParticipantExclusion.reason).where(ParticipantExclusion.session_id == session.id)
-    return db.exec(why).first() == OVER_QUOTA_REASON
+    row = exclusions.exclusion_of(db, session)
+    return row is not None and row.reason == OVER_QUOTA_REASON
 
 
 def filled_up() -> NoReturn:
