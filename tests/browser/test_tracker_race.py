@@ -123,7 +123,8 @@ def test_a_hand_back_lost_to_a_navigation_already_under_way_still_hands_back(
     already committing; the old page's move to the SEQ page is then dropped and the link's
     page opens instead (1 of 1578 tests in a CI run). The tab keeps the way onward for 30 s,
     and that page's tracker follows it. Here the SEQ page's first request is aborted, so the
-    hand-back is lost on any machine, and the page that opens instead is loaded by the test.
+    hand-back is lost on any machine (the link's page too, so that the old page gets the end),
+    and the page that opens instead is loaded by the test.
     Fails without it (the tab forgot the study when it ended): that page shows the site and
     nothing more. Back to a site page afterwards stays there, and a way onward older than
     30 s is dropped, so a tab that ended a task long ago is never pulled back into the study.
@@ -131,20 +132,26 @@ def test_a_hand_back_lost_to_a_navigation_already_under_way_still_hands_back(
     participant = Participant(live_server.app)
     token = participant.start("open-ticket")
     open_task(page, live_server, token, "/demo/support/helpdesk")
-    lost: list[str] = []
+    lost: dict[str, list[str]] = {"SEQ page": [], "link's page": []}
 
-    def lose_once(route: Any) -> None:
-        if lost:
-            route.continue_()
-        else:
-            lost.append(route.request.url)
-            route.abort("aborted")
+    def lose_first(kind: str) -> Any:
+        def handle(route: Any) -> None:
+            if lost[kind]:
+                route.continue_()
+            else:
+                lost[kind].append(route.request.url)
+                route.abort("aborted")
 
-    page.route("**/s/helpdesk/task/2/seq", lose_once)
+        return handle
+
+    # Both moves are refused once, so the old page stays and receives "ended" whatever the
+    # machine's timing (otherwise the link's page could open first and hand back itself).
+    page.route("**/s/helpdesk/task/2/seq", lose_first("SEQ page"))
+    page.route("**/demo/support/helpdesk/new-ticket", lose_first("link's page"))
     page.locator("#open-ticket").click()
     deadline = time.monotonic() + HAND_BACK_MS / 1000
-    while not lost:
-        assert time.monotonic() < deadline, "the tab never tried to hand back"
+    while not all(lost.values()):
+        assert time.monotonic() < deadline, f"not refused yet: {[k for k, v in lost.items() if not v]}"
         page.wait_for_timeout(50)
     assert participant.attempt(token).outcome == "success"
     with page.expect_request(lambda r: r.url.endswith("/seq"), timeout=HAND_BACK_MS):
