@@ -43,8 +43,13 @@ import lighthouse_cli  # noqa: E402
 from results_md import record  # noqa: E402
 from sites import serve_test_site  # noqa: E402
 
-from uxlab.probe.cli import PARALLEL  # noqa: E402
+from uxlab.config import chromium_path  # noqa: E402
+from uxlab.probe.cli import default_parallel  # noqa: E402
+from uxlab.probe.runner import PageTarget, Plan  # noqa: E402
+from uxlab.scenarios import BUILTIN_PROFILES  # noqa: E402
 
+# --chromium: the browser binary uxlab probes with (default: uxlab's own choice).
+CHROMIUM = ""
 PAGES = ["/fast", "/slow-image", "/shift", "/busy", "/heavy"]
 MEDIANS = ("ttfb_ms", "fcp_ms", "lcp_ms", "cls", "si_ms")
 
@@ -60,6 +65,7 @@ def run_uxlab(
         cmd += ["--concurrency", str(concurrency)] if concurrency else []
         cmd += [arg for page in PAGES for arg in ("--url", base + page)]
         cmd += ["--no-tasks", "--json", str(out)]
+        cmd += ["--chromium", CHROMIUM] if CHROMIUM else []
         started = time.perf_counter()
         subprocess.run(cmd, check=False, capture_output=True, cwd=ROOT, timeout=900)
         per_load = (time.perf_counter() - started) / (len(PAGES) * runs)
@@ -136,14 +142,17 @@ def main_sweep(profile: str, runs: int, values: list[str]) -> None:
             part = f"{setting}: {per_load:.2f} s/load, median FCP {fcp} LCP {lcp} ms"
             parts.append(part + f" (load average {load_before:.1f})")
             print(parts[-1])
-    figure = f"{len(PAGES)} pages x {runs} runs, `{profile}`, uxlab alone: " + "; ".join(parts)
+    browser = CHROMIUM or chromium_path(probe=True)
+    figure = f"{len(PAGES)} pages x {runs} runs, `{profile}`, uxlab alone on {browser}: "
+    figure += "; ".join(parts)
     figure += f"; pages {', '.join(PAGES)}; 2 shared cores"
     values_arg = " ".join(f"--sweep {v}" for v in values)
     name = "probe --parallel --concurrency" if any("/" in v for v in values) else "probe --parallel"
+    chromium = f" --chromium {CHROMIUM}" if CHROMIUM else ""
     record(
-        f"{name} ({profile})",
+        f"{name} ({profile}{', ' + Path(CHROMIUM).name if CHROMIUM else ''})",
         figure,
-        f".venv/bin/python bench/bench_probe.py --runs {runs} --profile {profile} {values_arg}",
+        f".venv/bin/python bench/bench_probe.py --runs {runs} --profile {profile} {values_arg}{chromium}",
     )
 
 
@@ -169,11 +178,19 @@ def agrees(metric: str, ours: float, theirs: float) -> bool:
     return abs(ours - theirs) <= max(0.2 * theirs, 50.0)
 
 
-def compare(profile: str, runs: int, parallel: int) -> None:
+def cli_default_parallel(profile: str, runs: int) -> int:
+    """What ``uxlab probe`` launches for these pages and profile without ``--parallel``."""
+    pages = tuple(PageTarget(page, page) for page in PAGES)
+    return default_parallel(Plan(pages=pages, profiles=(BUILTIN_PROFILES[profile],), runs=runs))
+
+
+def compare(profile: str, runs: int, given: int | None) -> None:
     """Time and compare both tools on ``profile``; print the table and record the figure."""
+    parallel = given or cli_default_parallel(profile, runs)
+    setting = f"--parallel {given}" if given else f"default --parallel, {parallel}"
     load_before = os.getloadavg()[0]
     with serve_test_site() as base:
-        ux_s, ux = run_uxlab(base, runs, profile, parallel)
+        ux_s, ux = run_uxlab(base, runs, profile, given)
         load_between = os.getloadavg()[0]
         lh_s, lh = run_lighthouse(base, runs, profile)
     load_end = os.getloadavg()[0]
@@ -197,18 +214,20 @@ def compare(profile: str, runs: int, parallel: int) -> None:
     mode = " ".join(lighthouse_cli.MODES[profile])
     version = lighthouse_cli.version()
     figure = (
-        f"{len(PAGES)} pages x {runs} runs, uxlab `{profile}` `--parallel {parallel}` "
+        f"{len(PAGES)} pages x {runs} runs, uxlab `{profile}` ({setting}) "
         f"vs Lighthouse {version} `{mode}`: "
         f"one `uxlab probe` process {ux_s:.2f} s/load vs {lh_s:.2f} s/load "
         f"({speedup:.1f}x faster; {target}); "
         f"median TTFB/FCP/LCP/CLS/SI and score agree {checks - len(failed)}/{checks}"
         + (f" (off: {'; '.join(failed)})" if failed else "")
+        + f"; uxlab on {CHROMIUM or chromium_path(probe=True)}, Lighthouse on {lighthouse_cli.chrome()}"
         + f"; {loads} on 2 shared cores"
     )
     record(
-        f"probe vs Lighthouse 13 ({profile}, --parallel {parallel})",
+        f"probe vs Lighthouse 13 ({profile}, {setting})",
         figure,
-        f".venv/bin/python bench/bench_probe.py --runs {runs} --profile {profile} --parallel {parallel}",
+        f".venv/bin/python bench/bench_probe.py --runs {runs} --profile {profile}"
+        + (f" --parallel {given}" if given else ""),
     )
 
 
@@ -219,11 +238,14 @@ def main() -> None:
     parser.add_argument("--startup", action="store_true", help="Time the start-up only.")
     parser.add_argument("--baseline", type=Path, help="Another checkout to time the start-up of.")
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--parallel", type=int, default=PARALLEL, help="uxlab probe --parallel.")
+    parser.add_argument("--parallel", type=int, help="uxlab probe --parallel (default: the CLI's own).")
     parser.add_argument(
         "--sweep", action="append", help="Time uxlab alone at this --parallel (N, or N/C: --concurrency C)."
     )
+    parser.add_argument("--chromium", default="", help="uxlab probe --chromium (default: uxlab's choice).")
     args = parser.parse_args()
+    global CHROMIUM
+    CHROMIUM = args.chromium
     if args.startup:
         main_startup(args.baseline, args.repeats)
         return

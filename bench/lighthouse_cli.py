@@ -45,11 +45,16 @@ def version() -> str:
     return str(json.loads(package.read_text(encoding="utf-8"))["version"])
 
 
+def chrome() -> str:
+    """The Chromium Lighthouse runs on: CHROME_PATH, else the full browser uxlab's reports use."""
+    return os.environ.get("CHROME_PATH") or chromium_path() or ""
+
+
 def run(url: str, profile: str = "desktop") -> dict[str, Any]:
     """Run Lighthouse once; return uxlab-named metrics plus ``score`` and ``lighthouse``."""
     if not LIGHTHOUSE.exists():
         sys.exit(f"Lighthouse is not installed: see the set-up in {__file__}")
-    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH") or chromium_path() or ""}
+    env = {**os.environ, "CHROME_PATH": chrome()}
     flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "lh.json"

@@ -54,3 +54,33 @@ def test_usage_errors_exit_2_with_one_line(
     assert code == 2, output
     assert output.startswith("uxlab: ") and message in output
     assert "Traceback" not in output
+
+
+@pytest.mark.parametrize(
+    ("urls", "profiles", "runs", "browsers"),
+    [
+        (5, ("desktop",), 3, 6),  # unthrottled: the observation windows set the pace
+        (5, ("lighthouse-mobile",), 3, 4),  # CPU-throttled loads, one at a time, set it
+        (5, ("desktop", "mobile"), 3, 4),  # one throttled profile is enough
+        (1, ("desktop",), 3, 3),  # never more browsers than runs
+        (1, ("desktop",), 1, 1),
+    ],
+)
+def test_default_parallel_follows_the_profiles_and_the_runs(
+    urls: int, profiles: tuple[str, ...], runs: int, browsers: int
+) -> None:
+    from uxlab.probe.cli import _plan, default_parallel
+
+    plan = _plan(None, tuple(f"http://127.0.0.1:1/p{i}" for i in range(urls)), "", runs, profiles)
+    assert default_parallel(plan) == browsers
+
+
+def test_probes_prefer_the_headless_shell_and_a_configured_binary_wins(tmp_path: Path) -> None:
+    from uxlab.config import HEADLESS_SHELL, chromium_path
+
+    assert chromium_path(str(tmp_path / "mine"), probe=True) == str(tmp_path / "mine")
+    if Path(HEADLESS_SHELL).exists():
+        assert chromium_path(probe=True) == HEADLESS_SHELL
+        assert chromium_path() != HEADLESS_SHELL or not Path("/usr/bin/chromium").exists()
+    else:
+        assert chromium_path(probe=True) == chromium_path()

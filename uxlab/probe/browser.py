@@ -14,7 +14,8 @@ from uxlab.errors import ProbeError
 
 @asynccontextmanager
 async def open_browser(executable: str = "") -> AsyncIterator[Browser]:
-    """Yield a headless Chromium (UXLAB_CHROMIUM_PATH, Debian's, else Playwright's); ProbeError if none."""
+    """Yield a headless Chromium (UXLAB_CHROMIUM_PATH, Debian's headless shell or chromium, else
+    Playwright's); ProbeError if none."""
     async with open_browsers(executable, 1) as browsers:
         yield browsers[0]
 
@@ -22,7 +23,7 @@ async def open_browser(executable: str = "") -> AsyncIterator[Browser]:
 @asynccontextmanager
 async def open_browsers(executable: str = "", count: int = 1) -> AsyncIterator[list[Browser]]:
     """Yield ``count`` headless Chromiums, launched at once (each one traces one page at a time)."""
-    path = chromium_path(executable)
+    path = chromium_path(executable, probe=True)
     async with async_playwright() as pw:
         launches = [
             pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)

@@ -16,8 +16,11 @@ import click
 from uxlab.errors import ProbeError, UxlabError
 from uxlab.probe_report import Build
 
-# Runs in flight by default: measured on 2 cores (bench/RESULTS.md, "probe --parallel").
-PARALLEL = 4
+# Runs in flight by default, measured on 2 cores (bench/RESULTS.md, "probe --parallel"): with
+# unthrottled loads the observation windows set the pace, so more runs in flight help; loads
+# under CPU throttling are long and one at a time, so there more browsers only add start-up.
+PARALLEL = 6
+PARALLEL_THROTTLED = 4
 
 if TYPE_CHECKING:
     from uxlab.probe.runner import Plan
@@ -39,6 +42,13 @@ def build_label(commit: str | None, branch: str | None) -> Build:
         branch=branch or os.environ.get("GITHUB_REF_NAME") or _git("rev-parse", "--abbrev-ref", "HEAD"),
         time=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
     )
+
+
+def default_parallel(plan: Plan) -> int:
+    """Browsers to launch when ``--parallel`` is not given (see PARALLEL): no more than the runs."""
+    throttled = any(p.cpu_slowdown > 1 for p in plan.profiles)
+    runs = plan.runs * len(plan.pages) * len(plan.profiles)
+    return max(1, min(PARALLEL_THROTTLED if throttled else PARALLEL, runs))
 
 
 def _plan(
@@ -128,10 +138,9 @@ def _write(path: str, text: str) -> None:
 )
 @click.option(
     "--parallel",
-    default=PARALLEL,
-    show_default=True,
     type=click.IntRange(1, 16),
-    help="Runs in flight, one browser each: their observation windows overlap, their loads do not.",
+    help=f"Runs in flight, one browser each: their observation windows overlap, their loads do not "
+    f"[default: {PARALLEL}, {PARALLEL_THROTTLED} when a profile throttles the CPU; at most the runs].",
 )
 @click.option("--json", "json_path", help="Write the JSON report here ('-' for standard output).")
 @click.option("--junit", "junit_path", help="Write a JUnit XML report here.")
@@ -170,7 +179,7 @@ def run_probe_command(**opts: Any) -> ProbeReport:
         plan = dataclasses.replace(plan, tasks=())
 
     async def go() -> ProbeReport:
-        count = max(opts["parallel"], opts["concurrency"])
+        count = max(opts["parallel"] or default_parallel(plan), opts["concurrency"])
         async with open_browsers(opts["chromium"], count) as browsers:
             return await execute(
                 browsers,

@@ -10,6 +10,7 @@ The caller owns the (async Playwright) browser.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -201,7 +202,8 @@ async def _open(context: BrowserContext, profile: Profile) -> tuple[Page, Networ
 async def _load(
     context: BrowserContext, page: Page, filmstrip: Filmstrip, url: str, timeout_s: float, warm: bool
 ) -> int:
-    """Start the trace, load ``url`` to its load event and first paint; return the HTTP status."""
+    """Start the trace, load ``url`` to its load event and first contentful paint plus two frames
+    (``PAINTED_JS``); return the HTTP status."""
     if warm:
         first = await context.new_page()
         try:
@@ -220,6 +222,8 @@ async def _load(
         raise ProbeError(
             f"{url} answered HTTP {response.status} {response.status_text}: fix the page or the URL"
         )
+    with contextlib.suppress(PlaywrightError):  # the page navigated on its own: the window follows it
+        await page.evaluate(PAINTED_JS, PAINT_CAP_MS)
     return response.status
 
 
