@@ -223,3 +223,37 @@ def test_repeated_url_and_profile_probe_once_and_numbers_are_rounded(test_site: 
     for metric, value in run["metrics"].items():
         assert value is None or round(value, PRECISION[metric]) == value, (metric, value)
     assert round(run["score"], 2) == run["score"] and round(run["wall_s"], 3) == run["wall_s"]
+
+
+# A fixed amount of script work, timed on the page's own clock (milliseconds).
+WORK_MS_JS = """() => {
+  const start = performance.now();
+  let x = 0;
+  for (let i = 0; i < 3e6; i++) x += Math.sqrt(i);
+  return performance.now() - start;
+}"""
+
+
+def test_unthrottle_cpu_ends_the_throttling_of_a_page(probe_browser, test_site) -> None:  # type: ignore[no-untyped-def]
+    """A run ends its page's CPU throttling once its window is over (uxlab.probe.measure):
+    the same script work runs several times slower throttled and at full speed after."""
+    from uxlab.probe.measure import throttle, unthrottle_cpu
+
+    async def timings() -> tuple[float, float, float]:
+        context = await probe_browser.browser.new_context()
+        try:
+            page = await context.new_page()
+            await page.goto(test_site + "/fast")
+            cdp = await context.new_cdp_session(page)
+            free = min([await page.evaluate(WORK_MS_JS) for _ in range(3)])
+            await throttle(cdp, BUILTIN_PROFILES["lighthouse-mobile"])  # 4x CPU
+            throttled = min([await page.evaluate(WORK_MS_JS) for _ in range(3)])
+            await unthrottle_cpu(cdp)
+            after = min([await page.evaluate(WORK_MS_JS) for _ in range(3)])
+            return free, throttled, after
+        finally:
+            await context.close()
+
+    free, throttled, after = probe_browser.run(timings())
+    assert throttled > 2.5 * free  # the 4x throttling took effect (a ratio: no fixed timings)
+    assert after < throttled / 2.5  # and it is gone

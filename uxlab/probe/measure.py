@@ -110,6 +110,19 @@ async def throttle(cdp: CDPSession, profile: Profile) -> None:
         await cdp.send("Emulation.setCPUThrottlingRate", {"rate": profile.cpu_slowdown})
 
 
+async def unthrottle_cpu(cdp: CDPSession) -> None:
+    """End the CPU throttling of a page whose observation window is over.
+
+    Chromium's throttler (``ThreadCPUThrottler``) interrupts the page's main thread by
+    signals many times a second and waits the suspensions out, so a throttled page keeps
+    most of a core busy even when idle (bench/RESULTS.md, "probe: CPU throttling's own
+    cost"); left on while the run waits its turn to stop its trace and close, it took the
+    CPU from the next run's load.
+    """
+    with contextlib.suppress(PlaywrightError):
+        await cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+
+
 def unreachable(url: str, error: Exception) -> ProbeError:
     """Return the one-line setup error for a page that could not be loaded at all."""
     text = str(error).splitlines()[0] if str(error) else type(error).__name__
@@ -172,6 +185,8 @@ async def measure(
             page, network, filmstrip, errors = await _open(context, profile)
             status = await _load(context, page, filmstrip, url, timeout_s, warm)
         data = await observe(page, network, cap_s)
+        if profile.cpu_slowdown > 1:  # nothing is measured from here on: stop Chromium's throttler
+            await unthrottle_cpu(filmstrip.cdp)
         async with _holding(gate):
             await filmstrip.stop()
             metrics = _metrics(data)
