@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+CHROMIUM_STAMP := $(VENV)/.chromium-stamp
 PYTEST_WORKERS ?= 2
 
 .PHONY: setup run test lint format migrations bench clean
@@ -11,10 +12,14 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
-	bash scripts/ensure-chromium.sh
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Chromium has its own stamp: a checkout set up before the script changed runs it once more.
+$(CHROMIUM_STAMP): scripts/ensure-chromium.sh | $(STAMP)
+	bash scripts/ensure-chromium.sh
+	touch $(CHROMIUM_STAMP)
+
+setup: $(STAMP) $(CHROMIUM_STAMP)
 
 run: setup
 	$(VENV)/bin/uxlab demo
