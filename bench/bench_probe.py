@@ -48,16 +48,21 @@ from uxlab.probe.cli import default_parallel  # noqa: E402
 from uxlab.probe.runner import PageTarget, Plan  # noqa: E402
 from uxlab.scenarios import BUILTIN_PROFILES  # noqa: E402
 
-# --chromium: the browser binary uxlab probes with (default: uxlab's own choice).
-CHROMIUM = ""
 PAGES = ["/fast", "/slow-image", "/shift", "/busy", "/heavy"]
 MEDIANS = ("ttfb_ms", "fcp_ms", "lcp_ms", "cls", "si_ms")
 
 
 def run_uxlab(
-    base: str, runs: int, profile: str, parallel: int | None = None, concurrency: int | None = None
+    base: str,
+    runs: int,
+    profile: str,
+    parallel: int | None = None,
+    concurrency: int | None = None,
+    chromium: str = "",
 ) -> tuple[float, dict[str, dict[str, float]]]:
-    """Run one ``uxlab probe`` process over the pages; return (seconds per page load, medians per page)."""
+    """Run one ``uxlab probe`` process over the pages; return (seconds per page load, medians per page).
+
+    ``chromium``: the browser binary it probes with (empty: uxlab's own choice)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
         cmd = [sys.executable, "-m", "uxlab.cli", "probe", "--runs", str(runs), "--profile", profile]
@@ -65,7 +70,7 @@ def run_uxlab(
         cmd += ["--concurrency", str(concurrency)] if concurrency else []
         cmd += [arg for page in PAGES for arg in ("--url", base + page)]
         cmd += ["--no-tasks", "--json", str(out)]
-        cmd += ["--chromium", CHROMIUM] if CHROMIUM else []
+        cmd += ["--chromium", chromium] if chromium else []
         started = time.perf_counter()
         subprocess.run(cmd, check=False, capture_output=True, cwd=ROOT, timeout=900)
         per_load = (time.perf_counter() - started) / (len(PAGES) * runs)
@@ -127,7 +132,7 @@ def main_startup(baseline: Path | None, repeats: int) -> None:
     record("probe start-up", figure, command + (f" --baseline {baseline}" if baseline else ""))
 
 
-def main_sweep(profile: str, runs: int, values: list[str]) -> None:
+def main_sweep(profile: str, runs: int, values: list[str], chromium: str = "") -> None:
     """uxlab alone at each ``--parallel`` value (``N``, or ``N/C`` with ``--concurrency C``), in
     turn: seconds per load and the medians' spread."""
     parts = []
@@ -135,24 +140,26 @@ def main_sweep(profile: str, runs: int, values: list[str]) -> None:
         for value in values:
             parallel, _, concurrency = value.partition("/")
             load_before = os.getloadavg()[0]
-            per_load, medians = run_uxlab(base, runs, profile, int(parallel), int(concurrency or 0) or None)
+            per_load, medians = run_uxlab(
+                base, runs, profile, int(parallel), int(concurrency or 0) or None, chromium
+            )
             fcp = [round(medians[p]["fcp_ms"]) for p in PAGES]
             lcp = [round(medians[p]["lcp_ms"]) for p in PAGES]
             setting = f"--parallel {parallel}" + (f" --concurrency {concurrency}" if concurrency else "")
             part = f"{setting}: {per_load:.2f} s/load, median FCP {fcp} LCP {lcp} ms"
             parts.append(part + f" (load average {load_before:.1f})")
             print(parts[-1])
-    browser = CHROMIUM or chromium_path(probe=True)
+    browser = chromium or chromium_path(probe=True)
     figure = f"{len(PAGES)} pages x {runs} runs, `{profile}`, uxlab alone on {browser}: "
     figure += "; ".join(parts)
     figure += f"; pages {', '.join(PAGES)}; 2 shared cores"
     values_arg = " ".join(f"--sweep {v}" for v in values)
     name = "probe --parallel --concurrency" if any("/" in v for v in values) else "probe --parallel"
-    chromium = f" --chromium {CHROMIUM}" if CHROMIUM else ""
+    option = f" --chromium {chromium}" if chromium else ""
     record(
-        f"{name} ({profile}{', ' + Path(CHROMIUM).name if CHROMIUM else ''})",
+        f"{name} ({profile}{', ' + Path(chromium).name if chromium else ''})",
         figure,
-        f".venv/bin/python bench/bench_probe.py --runs {runs} --profile {profile} {values_arg}{chromium}",
+        f".venv/bin/python bench/bench_probe.py --runs {runs} --profile {profile} {values_arg}{option}",
     )
 
 
@@ -184,13 +191,13 @@ def cli_default_parallel(profile: str, runs: int) -> int:
     return default_parallel(Plan(pages=pages, profiles=(BUILTIN_PROFILES[profile],), runs=runs))
 
 
-def compare(profile: str, runs: int, given: int | None) -> None:
+def compare(profile: str, runs: int, given: int | None, chromium: str = "") -> None:
     """Time and compare both tools on ``profile``; print the table and record the figure."""
     parallel = given or cli_default_parallel(profile, runs)
     setting = f"--parallel {given}" if given else f"default --parallel, {parallel}"
     load_before = os.getloadavg()[0]
     with serve_test_site() as base:
-        ux_s, ux = run_uxlab(base, runs, profile, given)
+        ux_s, ux = run_uxlab(base, runs, profile, given, chromium=chromium)
         load_between = os.getloadavg()[0]
         lh_s, lh = run_lighthouse(base, runs, profile)
     load_end = os.getloadavg()[0]
@@ -220,14 +227,15 @@ def compare(profile: str, runs: int, given: int | None) -> None:
         f"({speedup:.1f}x faster; {target}); "
         f"median TTFB/FCP/LCP/CLS/SI and score agree {checks - len(failed)}/{checks}"
         + (f" (off: {'; '.join(failed)})" if failed else "")
-        + f"; uxlab on {CHROMIUM or chromium_path(probe=True)}, Lighthouse on {lighthouse_cli.chrome()}"
+        + f"; uxlab on {chromium or chromium_path(probe=True)}, Lighthouse on {lighthouse_cli.chrome()}"
         + f"; {loads} on 2 shared cores"
     )
     record(
         f"probe vs Lighthouse 13 ({profile}, {setting})",
         figure,
         f".venv/bin/python bench/bench_probe.py --runs {runs} --profile {profile}"
-        + (f" --parallel {given}" if given else ""),
+        + (f" --parallel {given}" if given else "")
+        + (f" --chromium {chromium}" if chromium else ""),
     )
 
 
@@ -244,17 +252,15 @@ def main() -> None:
     )
     parser.add_argument("--chromium", default="", help="uxlab probe --chromium (default: uxlab's choice).")
     args = parser.parse_args()
-    global CHROMIUM
-    CHROMIUM = args.chromium
     if args.startup:
         main_startup(args.baseline, args.repeats)
         return
     if args.sweep:
         for profile in args.profile or ["desktop"]:
-            main_sweep(profile, args.runs, args.sweep)
+            main_sweep(profile, args.runs, args.sweep, args.chromium)
         return
     for profile in args.profile or ["desktop", "lighthouse-mobile"]:
-        compare(profile, args.runs, args.parallel)
+        compare(profile, args.runs, args.parallel, args.chromium)
 
 
 if __name__ == "__main__":

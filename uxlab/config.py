@@ -161,9 +161,11 @@ CHROMIUM_ARGS = [
 
 
 # The same Chromium build without the browser's user interface (Debian's
-# chromium-headless-shell; Playwright's own default for headless): it launches in half the
-# time and opens a page in a fifth of it, so probes prefer it (bench/RESULTS.md, "headless shell").
+# chromium-headless-shell; Playwright's own default for headless): a whole probe took about
+# two thirds of the time on it, so probes prefer it (bench/RESULTS.md, "probe --parallel
+# (desktop, chromium)" against "(desktop, chromium-headless-shell)").
 HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
+FULL_BROWSERS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 
 
 def chromium_path(configured: str = "", *, probe: bool = False) -> str | None:
@@ -174,8 +176,7 @@ def chromium_path(configured: str = "", *, probe: bool = False) -> str | None:
     """
     if configured:
         return configured
-    candidates = ("/usr/bin/chromium", "/usr/bin/chromium-browser", HEADLESS_SHELL)
-    for candidate in (HEADLESS_SHELL, *candidates) if probe else candidates:
+    for candidate in (HEADLESS_SHELL, *FULL_BROWSERS) if probe else (*FULL_BROWSERS, HEADLESS_SHELL):
         if os.path.exists(candidate):
             return candidate
     return shutil.which("chromium")
