@@ -21,8 +21,8 @@
   }
   if (st && st.next) { // ended, but a navigation already under way beat the one to next
     store.removeItem(KEY);
-    var nav = performance.getEntriesByType("navigation")[0]; // not after Back
-    if (Date.now() - st.at < 3e4 && !(nav && nav.type == "back_forward")) location.replace(st.next);
+    var nav = performance.getEntriesByType("navigation")[0]; // not after Back, nor a page opened later
+    if (performance.timeOrigin < st.at + 2e3 && !(nav && nav.type == "back_forward")) location.replace(st.next);
   }
   if (!st || !st.token) return;
   D.addEventListener("click", onClick, true);
