@@ -4,8 +4,7 @@ Prints tracker.js's raw size, its gzipped size at level 9 (what a static file se
 pre-compression sends) and at level 6 (the usual on-the-fly default), and the size of the
 inline loader every page carries (uxlab/participants/snippet.py, rendered with the README's URL; budget
 1 KB raw). Exit status 1 when tracker.js gzipped is over 4608 bytes or the loader over
-1024. ``--record`` writes the figure to bench/RESULTS.md (replacing this benchmark's
-earlier line).
+1024. ``--record`` adds the figure to bench/RESULTS.md.
 
     .venv/bin/python bench/bench_snippet_size.py [--record]
 """
@@ -13,30 +12,19 @@ earlier line).
 from __future__ import annotations
 
 import argparse
-import datetime
 import gzip
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from results_md import record  # noqa: E402
+
 SNIPPET = ROOT / "uxlab" / "static" / "tracker.js"
-RESULTS = ROOT / "bench" / "RESULTS.md"
-HEADER = "# Benchmark results\n\n| date | benchmark | figure | command |\n|---|---|---|---|\n"
 BENCHMARK = "tracker snippet size (gzip)"
 BUDGET_BYTES = 4608
 LOADER_BUDGET_BYTES = 1024
-
-
-def record(figure: str, command: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else HEADER
-    row = f"| {datetime.date.today().isoformat()} | {BENCHMARK} | {figure} | `{command}` |"
-    lines = text.rstrip("\n").split("\n")
-    mine = [i for i, line in enumerate(lines) if f"| {BENCHMARK} |" in line]
-    if mine:
-        lines[mine[0]] = row
-    else:
-        lines.append(row)
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> int:
@@ -61,10 +49,11 @@ def main() -> int:
     print(f"{verdict} budget ({BUDGET_BYTES - max(best, usual):+,} bytes to spare for tracker.js)")
     if args.record:
         figure = (
-            f"tracker.js {best:,} B gzip -9 ({usual:,} B gzip -6; {len(raw):,} B raw), budget 4,096 B; "
-            f"inline loader on every page {len(loader):,} B raw ({loader_gz:,} B gzip -9), budget 1,024 B raw"
+            f"tracker.js {best:,} B gzip -9 ({usual:,} B gzip -6; {len(raw):,} B raw), "
+            f"budget {BUDGET_BYTES:,} B; inline loader on every page {len(loader):,} B raw "
+            f"({loader_gz:,} B gzip -9), budget {LOADER_BUDGET_BYTES:,} B raw"
         )
-        record(figure, ".venv/bin/python bench/bench_snippet_size.py --record")
+        record(BENCHMARK, figure, ".venv/bin/python bench/bench_snippet_size.py --record")
     return 0 if ok else 1
 
 
