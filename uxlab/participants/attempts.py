@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import defer
-from sqlmodel import Session, col
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, update
 
 from uxlab import studies
 from uxlab.errors import BadRequest, Conflict, Forbidden, Gone, NotFound
@@ -245,12 +246,22 @@ def expire_if_overdue(db: Session, attempt: Attempt, now: datetime | None = None
     return True
 
 
-def record_seq(db: Session, attempt: Attempt, value: int) -> None:
-    """Store the Single Ease Question answer (1 very difficult .. 7 very easy) of an ended attempt."""
+def record_seq(db: Session, attempt: Attempt, value: int) -> bool:
+    """Store the Single Ease Question answer (1 very difficult .. 7 very easy) of an ended attempt.
+
+    Commits, with it, whatever the caller added to ``db`` (the task's own questions). Return
+    False, rolling all of that back, when the attempt has its SEQ already: of two posts of one
+    answer (a double click, a retry) arriving together, only the one whose update still finds
+    the SEQ empty stores anything.
+    """
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 7:
         raise BadRequest(f"seq: expected a whole number from 1 to 7, got {value!r}", field="seq")
     if attempt.ended_at is None:
         raise Conflict("the task has not ended yet", field="seq")
-    attempt.seq = value
-    db.add(attempt)
+    unanswered = col(Attempt.id) == attempt.id, col(Attempt.seq).is_(None)
+    if db.exec(update(Attempt).where(*unanswered).values(seq=value)).rowcount != 1:
+        db.rollback()
+        return False
     db.commit()
+    set_committed_value(attempt, "seq", value)
+    return True

@@ -234,7 +234,8 @@ def save_seq(db: Session, session: ParticipantSession, number: int, raw: object)
     if isinstance(value, str):
         raise InvalidAnswers({"seq": value})
     assert where.attempt is not None
-    attempts.record_seq(db, where.attempt, value)
+    if not attempts.record_seq(db, where.attempt, value):
+        return False  # a second post of this SEQ, stored meanwhile
     scenario = studies.scenario_of(_version(db, session))
     if number == where.total and not (scenario.questionnaires or scenario.free_text or scenario.questions):
         recruiting.finish(db, session)
