@@ -243,6 +243,24 @@ def test_the_screener_counts_rejections_and_records_no_participant(any_app: Flas
     assert screened_out_count(any_db, study) == 1
 
 
+def test_one_studys_screener_result_decides_nothing_in_another(any_app: Flask, any_db: Session) -> None:
+    """The participant cookie's value is signed alike for every study: copied from a study whose
+    screener let the browser in to another screening study, it skipped that study's screener
+    (and a rejection carried over the same way). Each study now reads only its own result."""
+    screener = "  screener:\n    - {id: router, type: single, text: A router?, options: [have, none], reject: [none]}\n"
+    store(any_db, screener)
+    studies.store_scenario(any_db, scenarios.loads((STUDY + screener).replace("slug: panel", "slug: other")))
+    client = any_app.test_client()
+    assert client.post("/s/panel/screener", data={"router": "have"}).location == "/s/panel"
+    copied = client.get_cookie("uxlab_p_panel", path="/s/panel")
+    assert copied is not None
+    client.set_cookie("uxlab_p_other", copied.value, path="/s/other")
+    assert client.get("/s/other").location == "/s/other/screener"
+    assert "A router?" in client.get("/s/other/screener").text
+    assert client.post("/s/other").location == "/s/other/screener"  # no consent without its own pass
+    assert any_db.exec(select(ParticipantSession)).all() == []
+
+
 def test_the_screener_page_of_a_full_study_is_the_polite_full_page(app: Flask) -> None:
     with app.app_context():
         db = get_session()

@@ -167,20 +167,22 @@ def keep_link_params(db: Session, session: ParticipantSession, args: Mapping[str
         db.commit()
 
 
-def is_screened_out(db: Session, public_id: str | None) -> bool:
-    """True when the screener turned this browser away."""
-    return _screened(db, public_id) is False
+def is_screened_out(db: Session, study: Study, public_id: str | None) -> bool:
+    """True when the study's screener turned this browser away."""
+    return _screened(db, study, public_id) is False
 
 
-def screened_in(db: Session, public_id: str | None) -> bool:
-    """True when the screener let this browser in."""
-    return _screened(db, public_id) is True
+def screened_in(db: Session, study: Study, public_id: str | None) -> bool:
+    """True when the study's screener let this browser in."""
+    return _screened(db, study, public_id) is True
 
 
-def _screened(db: Session, public_id: str | None) -> bool | None:
+def _screened(db: Session, study: Study, public_id: str | None) -> bool | None:
+    # The study counts: one study's result, in a cookie copied to another's, decides nothing there.
     if not public_id:
         return None
-    return db.exec(select(Screening.passed).where(Screening.public_id == public_id)).first()
+    found = select(Screening.passed).where(Screening.public_id == public_id, Screening.study_id == study.id)
+    return db.exec(found).first()
 
 
 def screen(
@@ -211,7 +213,7 @@ def screen(
         db.commit()
     except IntegrityError:  # sent twice: the first answer stands
         db.rollback()
-    return screened_in(db, public_id)
+    return screened_in(db, study, public_id)
 
 
 def _quotas(recruit: RecruitSpec, device: str) -> list[tuple[str, int]]:

@@ -29,7 +29,7 @@ def ask(slug: str) -> ResponseReturnValue:
     db, errors = get_session(), {}
     if session is not None or not recruiting.screens(db, study):
         return redirect(url_for("participant.consent", slug=slug))
-    out = recruiting.is_screened_out(db, public_id)  # a browser turned away does not try again
+    out = recruiting.is_screened_out(db, study, public_id)  # a browser turned away does not try again
     if request.method == "POST" and not out:
         device = device_class(request.headers.get("User-Agent", ""))
         try:
