@@ -247,7 +247,10 @@ def test_one_studys_screener_result_decides_nothing_in_another(any_app: Flask, a
     """The participant cookie's value is signed alike for every study: copied from a study whose
     screener let the browser in to another screening study, it skipped that study's screener
     (and a rejection carried over the same way). Each study now reads only its own result."""
-    screener = "  screener:\n    - {id: router, type: single, text: A router?, options: [have, none], reject: [none]}\n"
+    screener = (
+        "  screener:\n"
+        "    - {id: router, type: single, text: A router?, options: [have, none], reject: [none]}\n"
+    )
     store(any_db, screener)
     studies.store_scenario(any_db, scenarios.loads((STUDY + screener).replace("slug: panel", "slug: other")))
     client = any_app.test_client()
