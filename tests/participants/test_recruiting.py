@@ -3,6 +3,7 @@ screener, captured link parameters and the completion redirect."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -200,6 +201,26 @@ def test_completion_redirect_fills_code_captured_parameter_and_participant(
     assert session.completion_code and len(session.completion_code) == 10
     query = parse_qs(urlsplit(done.location).query)
     assert query == {"cc": [session.completion_code], "pid": ["P&Q=1"], "s": [session.public_id]}
+
+
+def test_a_share_link_cannot_tell_whether_a_panel_id_took_part(any_app: Flask, any_db: Session) -> None:
+    """Captured link parameters are never shown to anyone else (README); the share page took a
+    ``link=pid:...`` filter from its viewer, so "1 participant" against "0 participants" said
+    whether an ID took part. It ignores that filter now, as it does ``excluded=1``."""
+    from uxlab.reports import sharing
+
+    store(any_db)
+    take_part(any_app, any_db, "?pid=PRO-42")
+    take_part(any_app, any_db, "?pid=PRO-43")
+    _link, secret = sharing.create_share(any_db, "panel", False)
+    viewer = any_app.test_client()
+    counts = {
+        query: re.search(
+            r"(\d+) participants?\b", viewer.get(f"/share/{secret}{query}").get_data(as_text=True)
+        )
+        for query in ("", "?link=pid:PRO-42", "?link=pid:nobody")
+    }
+    assert {query: found and found.group(1) for query, found in counts.items()} == dict.fromkeys(counts, "2")
 
 
 def test_a_fixed_completion_code_is_everyones(app: Flask) -> None:

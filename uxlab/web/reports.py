@@ -110,7 +110,9 @@ def revoke_share(slug: str, share_id: int) -> ResponseReturnValue:
 def shared(secret: str) -> ResponseReturnValue:
     study, link = sharing.open_share(get_session(), secret)
     _end_abandoned(study.slug)
-    filters = replace(Filters.from_args(request.args), with_excluded=False)  # researchers' choice only
+    # Researchers' choices only: excluded participants, and the captured link parameters, whose
+    # filter would tell an outside viewer whether a given panel ID took part.
+    filters = replace(Filters.from_args(request.args), with_excluded=False, link=None)
     s = build_summary(get_session(), study.slug, filters)
     s = s if link.include_free_text else s.without_free_text()
     page = render_template("reports/shared.html", s=s, charts=dashboard_charts(s), history=history_charts(s))
