@@ -104,3 +104,29 @@ def test_sign_in_next_with_control_characters_is_refused(any_app: Flask, bad: st
     assert posted.status_code == 400
     assert "Set-Cookie" not in posted.headers  # refused before signing in
     assert client.get("/studies").status_code == 302
+
+
+HUGE_ID = "9" * 20  # beyond 64 bits: SQLite's driver raised OverflowError (a 500)
+OVER_INTEGER = str(2**31)  # beyond PostgreSQL's integer: "integer out of range" (a 500)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", f"/studies/shop/builds/{HUGE_ID}"),
+        ("GET", f"/studies/shop/builds/{HUGE_ID}/compare"),
+        ("POST", f"/studies/shop/probes/tokens/{HUGE_ID}/revoke"),
+        ("POST", f"/studies/shop/shares/{HUGE_ID}/revoke"),
+        ("GET", f"/s/shop/task/{HUGE_ID}"),
+        ("GET", f"/studies/shop/builds/{OVER_INTEGER}"),
+        ("GET", f"/s/shop/task/{OVER_INTEGER}"),
+        ("GET", f"/studies/shop/builds/{2**31 - 1}"),  # the largest that fits: looked up, none
+    ],
+)
+def test_ids_in_paths_beyond_the_database_integer_are_not_found(
+    seeded: tuple[Any, str], method: str, path: str
+) -> None:
+    client, _secret = seeded
+    response = client.open(path, method=method, headers={"Accept": "application/json"})
+    assert response.status_code == 404, response.get_data(as_text=True)[:300]
+    assert response.is_json
