@@ -61,3 +61,41 @@ def test_no_page_or_redirect_names_a_forged_host(app: Flask, tmp_path: Path) -> 
         "reports.shared",
         "probes.pages",
     } <= checked
+
+
+def test_slash_redirects_are_relative_and_never_name_a_forged_host(app: Flask) -> None:
+    # Werkzeug's own redirects (a missing trailing slash, doubled slashes) are built before
+    # any view runs, from the Host; a 308 may be cached, so a forged one would stick.
+    client = app.test_client()
+    for path, query, target in [
+        ("/demo", "", "/demo/"),
+        ("/s//helpdesk", "", "/s/helpdesk"),
+        ("/studies//helpdesk/summary", "", "/studies/helpdesk/summary"),
+        ("/static//x", "", "/static/x"),
+        ("/s//helpdesk", "lang=de", "/s/helpdesk?lang=de"),
+        # a leading "//" must not become a Location naming another site ("//s/..." is a host)
+        ("//s//helpdesk", "", "/s/helpdesk"),
+        ("///demo", "", "/demo/"),
+    ]:
+        # PATH_INFO as a server passes it: the test client would read a leading "//x" as a host
+        environ = {"PATH_INFO": path, "QUERY_STRING": query}
+        response = client.get("/", base_url=FORGED, environ_overrides=environ)
+        assert response.status_code == 308, path
+        assert response.location == target, (path, response.location)
+        assert b"evil.example" not in response.data, path
+
+
+def test_the_preview_task_start_uses_public_url_not_the_host(app: Flask) -> None:
+    with app.app_context():
+        auth.create_user(get_session(), "ana@example.org", "correct horse battery")
+    client = app.test_client()
+    login = {"email": "ana@example.org", "password": "correct horse battery"}
+    assert client.post("/login", data=login, base_url=FORGED).status_code == 302
+    draft = "slug: draft\ntitle: Draft\nconsent: Thanks.\nsite: {base_url: /demo}\ntasks:\n"
+    draft += "  - {id: contact, prompt: Find it., success: {url: /contact}, stage: consideration}\n"
+    assert client.post("/studio/preview", data={"scenario": draft}, base_url=FORGED).status_code == 303
+    started = client.post("/studio/preview/draft/task/1", base_url=FORGED)
+    assert started.status_code == 303
+    assert started.location.startswith(f"{PUBLIC}/demo#uxlab=preview-"), started.location
+    assert started.location.endswith(f"@{PUBLIC}")
+    assert "evil.example" not in started.location

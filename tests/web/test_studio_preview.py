@@ -80,7 +80,7 @@ def test_the_whole_flow_of_a_draft_stores_nothing(any_app: Flask) -> None:
     task = client.get("/studio/preview/draft/task/1")
     assert "Find the contact page." in task.text and 'action="/studio/preview/draft/task/1"' in task.text
     opened = client.post("/studio/preview/draft/task/1")
-    assert opened.headers["Location"].startswith("http://localhost/demo#uxlab=preview-")
+    assert opened.headers["Location"].startswith("http://127.0.0.1:5000/demo#uxlab=preview-")  # PUBLIC_URL
     token = _token(opened.headers["Location"])
 
     state = client.get(f"/api/v1/attempts/{token}").json

@@ -146,7 +146,8 @@ def task(slug: str, number: int) -> ResponseReturnValue:
 def start_task(slug: str, number: int) -> ResponseReturnValue:
     scenario = _draft(slug)
     _where(scenario, "task", number)
-    server = request.host_url.rstrip("/")
+    # PUBLIC_URL, never the request's Host, as for a real attempt: the URL carries the token.
+    server = str(current_app.config["PUBLIC_URL"]).rstrip("/")
     page = scenario.site.url_for(scenario.tasks[number - 1].start, server)
     token = make_token(scenario, number, g.uxlab_locale, datetime.now(UTC))
     return redirect(f"{page}#uxlab={token}@{attempts.origin_of(server)}", code=303)

@@ -13,6 +13,9 @@ Who may see which study, and admin-only pages, are checked next, before any view
 JSON bodies under ``/api/`` are bounded in ``uxlab.web.request_bodies`` (size on the bytes
 read, nesting, strings, numbers) before any view runs.
 
+Werkzeug's routing redirects (a missing trailing slash, doubled slashes) are answered with
+a path (``_relative_redirect``): Werkzeug builds them from the request's Host header.
+
 Every response gets ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy:
 same-origin`` (share pages: ``no-referrer``, so the secret in their URL never leaves).
 Researcher pages (``RESEARCHER_BLUEPRINTS``) and share pages also get a
@@ -25,9 +28,12 @@ inline, as a customer's site does, and participant pages may be framed by a stud
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, redirect, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import RequestRedirect
 
 from uxlab.web import request_bodies, study_access
 
@@ -48,6 +54,20 @@ def _is_exempt() -> bool:
         or request.path.startswith("/api/")
         or (request.blueprint or "") in CSRF_EXEMPT_BLUEPRINTS
     )
+
+
+def _relative_redirect() -> ResponseReturnValue | None:
+    """Answer Werkzeug's routing redirect with a path on this server instead of its absolute URL.
+
+    Werkzeug builds that URL from the request's Host before any view runs, and its 308 may
+    be cached: a forged Host would send later visitors to another site.
+    """
+    moved = request.routing_exception
+    if not isinstance(moved, RequestRedirect):
+        return None
+    parts = urlsplit(moved.new_url)
+    path = "/" + parts.path.lstrip("/\\")  # a leading "//" or "/\" names another site
+    return redirect(urlunsplit(("", "", path, parts.query, "")), code=moved.code)
 
 
 def _check_csrf() -> None:
@@ -88,6 +108,7 @@ def init_app(app: Flask) -> None:
     # Our own hook decides what is exempt, so Flask-WTF's default check stays off.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     CSRFProtect().init_app(app)
+    app.before_request(_relative_redirect)
     app.before_request(_check_csrf)
     study_access.init_app(app)  # after the CSRF check: a forged form is refused before anything
     request_bodies.init_app(app)
