@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from uxlab import audit
@@ -56,6 +57,9 @@ def exclude(
     try:
         row = add_exclusion(db, participant, reason, actor=actor)
         db.commit()
+    except IntegrityError:  # excluded meanwhile by a post that came at the same time (a double click)
+        db.rollback()
+        raise Conflict(f"participant {public_id!r} is excluded already", field="participant") from None
     except BaseException:
         db.rollback()
         raise

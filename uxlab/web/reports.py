@@ -29,7 +29,7 @@ from sqlmodel import Session
 from uxlab import auth, studies
 from uxlab.config import LANGUAGES
 from uxlab.db import get_engine, get_session
-from uxlab.errors import BadRequest
+from uxlab.errors import BadRequest, Conflict
 from uxlab.participants import exclusions, sweep
 from uxlab.reports import abandonment, comparison, downloads, format, pdf, queries, sharing
 from uxlab.reports import questions as own_questions
@@ -238,10 +238,13 @@ def exclusions_list(slug: str) -> ResponseReturnValue:
 @auth.login_required
 def exclude(slug: str, public_id: str) -> ResponseReturnValue:
     db = get_session()
-    exclusions.exclude(
-        db, public_id, request.form.get("reason", ""), study_slug=slug, actor=auth.current_email(db)
-    )
-    flash(f"Participant {public_id[:8]} is excluded from the reports (undo: the excluded list).")
+    try:
+        exclusions.exclude(
+            db, public_id, request.form.get("reason", ""), study_slug=slug, actor=auth.current_email(db)
+        )
+        flash(f"Participant {public_id[:8]} is excluded from the reports (undo: the excluded list).")
+    except Conflict:  # a double click: the first post excluded them, and the browser shows the second
+        flash(f"Participant {public_id[:8]} is excluded already (undo: the excluded list).")
     return redirect(url_for("researcher.attempts", slug=slug))
 
 
