@@ -124,3 +124,34 @@ def test_two_posts_of_one_seq_at_once_store_its_questions_once(any_app: Flask, a
     stored = any_db.exec(select(QuestionAnswer.question_id, QuestionAnswer.value, QuestionAnswer.text)).all()
     assert sorted(stored, key=str) == sorted([("found", None, "search"), ("confident", 4, None)], key=str)
     assert any_db.exec(select(Attempt.seq)).one() == 6
+
+
+def test_a_nul_character_in_an_answer_is_a_400_that_stores_nothing(any_app: Flask, any_db: Session) -> None:
+    """PostgreSQL cannot store a NUL in text: a typed answer holding one was a 500 there (the
+    participant's answers lost) and stored as is on SQLite. Now it is a 400 naming the field on
+    both, the participant stays at the step, and the same answers without it are stored."""
+    studies.store_scenario(any_db, scenarios.loads(STUDY))
+    client = any_app.test_client()
+    client.get("/s/asks")
+    client.post("/s/asks")
+    client.post("/s/asks/task/1")
+    session = any_db.exec(select(ParticipantSession)).one()
+    attempts.end_attempt(any_db, sessions.progress(any_db, session).attempt, "success")  # type: ignore[arg-type]
+    assert (
+        client.post(
+            "/s/asks/task/1/seq", data={"seq": "6", "q_found": "search", "q_confident": "4"}
+        ).status_code
+        == 303
+    )
+    bad = client.post("/s/asks/questionnaires", data={"q_used": ["menu"], "q_missing": "A\x00map"})
+    assert bad.status_code == 400 and "q_missing: contains a NUL character" in bad.text
+    json_bad = client.post(
+        "/s/asks/questionnaires", data={"q_used": ["menu\x00"]}, headers={"Accept": "application/json"}
+    )
+    assert json_bad.status_code == 400 and json_bad.get_json()["error"]["field"] == "q_used"
+    any_db.expire_all()
+    assert any_db.exec(select(ParticipantSession)).one().finished_at is None
+    assert [a.task_key for a in any_db.exec(select(QuestionAnswer))] == ["one", "one"]  # the task's only
+    done = client.post("/s/asks/questionnaires", data={"q_used": ["menu"], "q_missing": "A map"})
+    assert done.location == "/s/asks/thanks"
+    assert client.get("/s/asks/thanks?x=%00").status_code == 400  # query parameters too

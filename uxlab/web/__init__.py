@@ -25,6 +25,9 @@ class RowIdConverter(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     """Register every surface's blueprint (the demo site only when DEMO_SITE is on)."""
     app.url_map.converters["int"] = RowIdConverter  # before any rule is added
+    from uxlab.web import form_text
+
+    form_text.init_app(app)
     from uxlab.web import api, health
 
     app.register_blueprint(health.bp)

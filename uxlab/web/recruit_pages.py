@@ -26,7 +26,8 @@ def link_args() -> dict[str, Any]:
 
 def to_screener(slug: str, study: Study, public_id: str | None) -> Response | None:
     """The way to the screener for a newcomer of a screening study it has not let in (else None)."""
-    if recruiting.screens(get_session(), study) and not recruiting.screened_in(get_session(), study, public_id):
+    db = get_session()
+    if recruiting.screens(db, study) and not recruiting.screened_in(db, study, public_id):
         return redirect(url_for("screener.ask", slug=slug, **link_args()), code=303)
     return None
 
