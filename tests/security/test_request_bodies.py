@@ -21,6 +21,7 @@ from flask import Flask
 from sqlmodel import Session, col, func, select
 
 from tests.conftest import LiveServer, make_test_app
+from tests.probe.report_data import complete_report
 from uxlab import probe_uploads, studies
 from uxlab.db import get_engine
 from uxlab.models import Event, ProbeUpload, Task
@@ -120,3 +121,43 @@ def test_a_6_mb_chunked_upload_is_refused_with_413(upload_server: tuple[LiveServ
     # The same way of sending, under the limit, gets through to validation (a 400 for the report).
     status, body = _post_chunked(server.url + "/api/v1/probes", headers, b'{"schema": "uxlab-probe/1"}')
     assert status == 400, body
+
+
+def _probe_report(commit: str) -> dict[str, Any]:
+    run = {"metrics": {"fcp_ms": 100.0, "lcp_ms": 900.0}, "score": 0.9}
+    page = {"path": "/", "profile": "desktop", "runs": [run]}
+    return complete_report({"pages": [page], "build": {"commit": commit, "branch": "main"}})
+
+
+# Valid JSON in another encoding than UTF-8 (or with a BOM), holding what the string checks
+# refuse in UTF-8: Python's json reads these encodings from bytes, so they used to get through.
+NOT_UTF_8 = [
+    ("UTF-16, NUL", "utf-16", "ab\x00c"),
+    ("UTF-16, lone surrogate", "utf-16", "ab\ud800c"),
+    ("UTF-16-LE without BOM", "utf-16-le", "ab\x00c"),
+    ("UTF-32, NUL", "utf-32", "ab\x00c"),
+    ("UTF-8 with BOM, NUL", "utf-8-sig", "ab\x00c"),
+]
+
+
+@pytest.mark.parametrize(("name", "encoding", "text"), NOT_UTF_8, ids=[case[0] for case in NOT_UTF_8])
+def test_a_body_not_in_utf_8_is_a_400_and_stores_nothing(
+    any_app: Flask, name: str, encoding: str, text: str
+) -> None:
+    attempt = _token(any_app)
+    with any_app.app_context(), Session(get_engine()) as db:
+        secret = probe_uploads.create_token(db, "helpdesk", "CI")
+    upload = json.dumps(_probe_report(text)).encode(encoding)
+    url = json.dumps(text)[1:-1]  # escaped as JSON writes it: \u0000, \ud800
+    batch = _batch(PAGEVIEW.replace("/demo/", "/demo/" + url)).replace("TOKEN", attempt)
+    client = any_app.test_client()
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+    for response in (
+        client.post("/api/v1/probes", data=upload, headers=headers),
+        client.post("/api/v1/events", data=batch.encode(encoding), content_type="text/plain"),
+    ):
+        assert response.status_code == 400, (name, response.get_data(as_text=True)[:300])
+        error = response.get_json()["error"]
+        assert error["field"] == "(body)" and "UTF-8" in error["message"]
+    assert _count(any_app, ProbeUpload) == 0
+    assert _count(any_app, Event) == 0

@@ -221,8 +221,8 @@ def document() -> dict[str, Any]:
             "title": "uxlab API",
             "version": "1",
             "description": "The tracker snippet's API (attempt state, events) and probe report uploads. "
-            f"Every JSON body: at most {request_bodies.MAX_JSON_DEPTH} levels deep, no NUL characters or "
-            "lone surrogates in strings, integers within +-2**53, finite numbers. Errors are JSON.",
+            f"Every JSON body: UTF-8, at most {request_bodies.MAX_JSON_DEPTH} levels deep, no NUL characters "
+            "or lone surrogates in strings, integers within +-2**53, finite numbers. Errors are JSON.",
         },
         "servers": [{"url": "/api/v1"}],
         "paths": _paths(),

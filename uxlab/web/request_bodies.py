@@ -12,12 +12,14 @@ and the validators after it recurse), lone UTF-16 surrogates and NUL characters 
 string or key (PostgreSQL's text type refuses both), numbers written with more than
 ``MAX_NUMBER_CHARS`` characters, integers beyond +-2**53 (what a JavaScript client can
 send exactly; larger ones overflow BIGINT columns), and NaN or Infinity (not JSON). Each
-is a 400 with a JSON reason, before anything is stored. A body that is not JSON at all
-is left to the view, whose message names what it expected.
+is a 400 with a JSON reason, before anything is stored. So is a body that is not UTF-8 or
+starts with a byte order mark: JSON over HTTP is UTF-8 without one (RFC 8259 section 8.1).
+A body that is not JSON at all is left to the view, whose message names what it expected.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import re
@@ -100,10 +102,7 @@ def check_json_value(data: Any) -> None:
 
 def parse_bounded_json(raw: bytes) -> Any:
     """Parse ``raw`` as JSON within the bounds above; None when it is not JSON at all."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
+    text = _utf_8_text(raw)
     try:
         # NaN and Infinity parse (as Python's json does) and are refused with their path below.
         data = json.loads(text, parse_int=_parse_int, parse_float=_parse_float)
@@ -118,6 +117,28 @@ def parse_bounded_json(raw: bytes) -> Any:
     if _may_be_out_of_bounds(raw):
         check_json_value(data)
     return data
+
+
+def _utf_8_text(raw: bytes) -> str:
+    """Return ``raw`` decoded; BadRequest if it is not UTF-8 JSON text as RFC 8259 section 8.1 asks.
+
+    Refused here rather than left to the view: Python's json reads UTF-16, UTF-32 and a BOM
+    from bytes, and what it parsed that way would miss the string checks above.
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        raise BadRequest(
+            "the body starts with a byte order mark: send JSON as UTF-8 without one", field="(body)"
+        )
+    # JSON text never holds a NUL byte (a string escapes it), while UTF-16 and UTF-32 text
+    # does, and may still be valid UTF-8.
+    if b"\x00" in raw:
+        raise BadRequest("the body holds NUL bytes (UTF-16 or UTF-32?): send JSON as UTF-8", field="(body)")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest(
+            f"the body is not UTF-8 (byte {error.start}: {error.reason}): send JSON as UTF-8", field="(body)"
+        ) from error
 
 
 # A number the walk may refuse: 16 digits or more (beyond 2**53), or a 3-digit exponent.
