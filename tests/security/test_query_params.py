@@ -42,6 +42,10 @@ ATTEMPT_PAGES = [
     ("page=²", "page"),
     ("per_page=1e3", "per_page"),
     ("per_page=100000000000000000000000", "per_page"),
+    ("page=0", "page"),  # a whole number, but no page: was a bare 404
+    ("per_page=0", "per_page"),
+    ("task=nosuch", "task"),  # well formed, not a task of the study: was 200 with "0 attempts"
+    ("version=99", "version"),  # the study has no version 99: was 200 and empty
 ]
 
 
@@ -52,7 +56,17 @@ def test_attempt_pages_are_bounded(seeded: tuple[Any, str]) -> None:
         _refused(response, field)
         page = client.get(f"/studies/shop/attempts?{query}")
         assert page.status_code == 400
-        assert f"{field} must be a whole number" in page.get_data(as_text=True)
+        assert field in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("report", ["summary", "summary.json", "journey", "attempts.csv", "questions"])
+def test_a_version_the_study_does_not_have_is_a_400(seeded: tuple[Any, str], report: str) -> None:
+    """A typo in the version filter showed empty figures, as if no one had taken part."""
+    client, _secret = seeded
+    _refused(
+        client.get(f"/studies/shop/{report}?version=99", headers={"Accept": "application/json"}), "version"
+    )
+    assert client.get(f"/studies/shop/{report}?version=1").status_code == 200
 
 
 def test_the_largest_page_is_answered_not_crashed_on(seeded: tuple[Any, str]) -> None:

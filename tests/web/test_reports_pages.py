@@ -112,7 +112,8 @@ def test_csv_exports_stream_and_filter(app: Flask, tmp_path: Path) -> None:
     assert len(phone) == 6 and {r["device"] for r in phone} == {"phone"}
     responses = rows_of(client.get("/studies/cx/responses.csv"))
     assert len(responses) == 6 * 15 + 1  # SUS 10, UMUX-Lite 2, NPS, CSAT, CES each; one free text
-    assert rows_of(client.get("/studies/cx/responses.csv?version=2")) == []
+    assert rows_of(client.get("/studies/cx/responses.csv?version=1")) == responses
+    assert client.get("/studies/cx/responses.csv?version=2").status_code == 400  # no such version
 
 
 def test_bad_filters_and_unknown_studies(app: Flask, tmp_path: Path) -> None:

@@ -173,7 +173,7 @@ def test_attempts_table_pages(app: Flask, tmp_path: Path) -> None:
     second = client.get("/studies/shop/attempts?page=2&per_page=3").get_data(as_text=True)
     assert second.count("<code title=") == 1
     assert seeded.ben[:8] in second and seeded.ana[:8] not in second
-    assert client.get("/studies/shop/attempts?page=0").status_code == 404
+    assert client.get("/studies/shop/attempts?page=0").status_code == 400
     assert client.get("/studies/nope/attempts").status_code == 404
 
 

@@ -23,7 +23,7 @@ from uxlab.reports.answers import Answers, load_answers
 from uxlab.reports.filters import Filters
 from uxlab.reports.questions import screened_out_count
 from uxlab.reports.scan import OUTCOME_CODES, TaskIds, attempts, failure_ends, success_counts
-from uxlab.reports.sql import check_task, sessions_join, utc_day, where_sessions
+from uxlab.reports.sql import check_filters, sessions_join, utc_day, where_sessions
 
 __all__ = ["OUTCOME_CODES", "StudyData", "TaskInfo", "live_counts", "load"]
 COMMENTS = 50
@@ -154,7 +154,7 @@ def load(db: Session, slug: str, filters: Filters) -> StudyData:
     study = studies.get_study(db, slug)
     study_id = int(study.id or 0)
     tasks, ids, versions, ces_version, asked = _tasks(db, study)
-    check_task(db, study_id, filters)
+    check_filters(db, study_id, filters)
     ended = attempts(db, study_id, filters, ids)
     answers = load_answers(db, study_id, filters, ces_version or "2.0")
     return StudyData(

@@ -71,8 +71,15 @@ def session_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def check_task(db: Session, study_id: int, filters: Filters) -> None:
-    """BadRequest when the task filter names no task of the study (in any version)."""
+def check_filters(db: Session, study_id: int, filters: Filters) -> None:
+    """BadRequest when the task filter names no task of the study (in any version), or the
+    version filter no version of it: a typo would show empty figures as if no one took part."""
+    if filters.version is not None:
+        versions = sql_select(func.count()).where(
+            col(StudyVersion.study_id) == study_id, col(StudyVersion.number) == filters.version
+        )
+        if not db.connection().execute(versions).scalar_one():
+            raise BadRequest(f"the study has no version {filters.version}", field="version")
     if filters.task is None:
         return
     stmt = (

@@ -35,7 +35,7 @@ from uxlab.reports import abandonment, comparison, downloads, format, pdf, queri
 from uxlab.reports import questions as own_questions
 from uxlab.reports.charts import dashboard_charts, history_charts
 from uxlab.reports.filters import DEVICE_CLASSES, OUTCOMES, Filters
-from uxlab.reports.sql import check_task
+from uxlab.reports.sql import check_filters
 from uxlab.reports.summary import build_summary
 from uxlab.reports.types import SCHEMA_V1, SCHEMA_VERSION, STAGES, CXSummary
 from uxlab.web.study_access import visible_variants
@@ -160,7 +160,7 @@ def summary_json(slug: str) -> ResponseReturnValue:
 def _csv(slug: str, table: str) -> ResponseReturnValue:
     db = get_session()
     filters = Filters.from_args(request.args)
-    check_task(db, int(studies.get_study(db, slug).id or 0), filters)
+    check_filters(db, int(studies.get_study(db, slug).id or 0), filters)
     chunks = {
         "attempts": downloads.attempts_csv,
         "responses": downloads.responses_csv,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from uxlab import access, audit, auth, login_limits, studies
@@ -20,6 +20,7 @@ from uxlab.models import User
 from uxlab.participants.deletion import delete_participant
 from uxlab.reports import export
 from uxlab.reports.filters import DEVICE_CLASSES, OUTCOMES, Filters
+from uxlab.reports.sql import check_filters
 
 bp = Blueprint("researcher", __name__)
 ATTEMPTS_PER_PAGE = 50
@@ -117,26 +118,26 @@ def set_open(slug: str, action: str) -> ResponseReturnValue:
     return redirect(url_for("researcher.study_list"))
 
 
-def _count_arg(name: str, default: int) -> int:
-    """A whole-number query parameter; BadRequest for anything else or beyond MAX_COUNT_ARG."""
+def _count_arg(name: str, default: int, *, least: int = 0) -> int:
+    """A whole-number query parameter; BadRequest for anything else, below ``least`` or beyond
+    MAX_COUNT_ARG."""
     raw = request.args.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isascii() or not raw.isdigit() or int(raw) > MAX_COUNT_ARG:
-        raise BadRequest(f"{name} must be a whole number up to {MAX_COUNT_ARG}", field=name)
+    if not raw.isascii() or not raw.isdigit() or not least <= int(raw) <= MAX_COUNT_ARG:
+        raise BadRequest(f"{name} must be a whole number from {least} to {MAX_COUNT_ARG}", field=name)
     return int(raw)
 
 
 @bp.get("/studies/<slug>/attempts")
 @auth.login_required
 def attempts(slug: str) -> ResponseReturnValue:
-    page = _count_arg("page", 1)
-    per_page = min(_count_arg("per_page", ATTEMPTS_PER_PAGE), MAX_PER_PAGE)
-    if page < 1 or per_page < 1:
-        abort(404)
+    page = _count_arg("page", 1, least=1)
+    per_page = min(_count_arg("per_page", ATTEMPTS_PER_PAGE, least=1), MAX_PER_PAGE)
     db = get_session()
     study = studies.get_study(db, slug)
     filters = Filters.from_args(request.args)
+    check_filters(db, int(study.id or 0), filters)
     every = replace(filters, with_excluded=True)  # excluded participants too, marked
     total = export.count_attempts(db, slug, every)
     offset = (page - 1) * per_page
@@ -171,9 +172,7 @@ def delete_participant_rows(slug: str, public_id: str) -> ResponseReturnValue:
 @auth.login_required
 def audit_log() -> ResponseReturnValue:
     db, per_page = get_session(), AUDIT_PER_PAGE
-    page = _count_arg("page", 1)
-    if page < 1:
-        abort(404)
+    page = _count_arg("page", 1, least=1)
     events = audit.recent(db, offset=(page - 1) * per_page, limit=per_page)
     pages = max(1, -(-audit.count(db) // per_page))
     return render_template(
