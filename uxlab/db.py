@@ -14,6 +14,7 @@ import hashlib
 import logging
 import math
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +24,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app, g
-from sqlalchemy import Connection, Engine, event, exc, func, select
+from sqlalchemy import Connection, Engine, event, exc, func, make_url, select
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -35,6 +36,24 @@ def database_url(app: Flask) -> str:
     if url:
         return url
     return "sqlite:///" + os.path.join(app.instance_path, "uxlab.sqlite")
+
+
+def masked_url(url: str) -> str:
+    """``url`` with its password shown as ``***``: the form messages and logs print.
+
+    A URL SQLAlchemy cannot parse still loses whatever stands between ``user:`` and ``@``.
+    """
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (exc.ArgumentError, ValueError):  # ValueError: a port that is not a number
+        return re.sub(r"(//[^/:@]*):[^/@]*@", r"\1:***@", url)
+
+
+def error_line(error: BaseException) -> str:
+    """The first line of what the driver said (not SQLAlchemy's wrapping, SQL or link)."""
+    cause = getattr(error, "orig", None) or error
+    text = str(cause).strip()
+    return text.splitlines()[0] if text else type(cause).__name__
 
 
 # Errors that say the database cannot answer now (unreachable, timed out, locked, pool

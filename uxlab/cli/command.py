@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 import click
 
-from uxlab.errors import UxlabError
+from uxlab.errors import ServiceUnavailable, UxlabError
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -57,14 +57,48 @@ def _in_app(func: Callable[Concatenate[Flask, P], R], *, bulk: bool) -> Callable
     @functools.wraps(func)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         # Imported here: ``uxlab --help`` and ``uxlab probe`` need no web app.
-        from uxlab.app import create_app
+        from uxlab import db
 
         unlimited = bulk and "UXLAB_DB_STATEMENT_TIMEOUT_S" not in os.environ
-        app = create_app({"DB_STATEMENT_TIMEOUT_S": 0} if unlimited else None)
+        app = _create_app({"DB_STATEMENT_TIMEOUT_S": 0} if unlimited else None)
+        where = db.masked_url(db.database_url(app))
         try:
             with app.app_context():
                 return func(app, *args, **kwargs)
+        except db.DATABASE_UNAVAILABLE as error:
+            raise ServiceUnavailable(f"the database {where} is unavailable: {db.error_line(error)}") from None
         finally:
             app.extensions["uxlab.engine"].dispose()
 
     return reports_errors(run)
+
+
+def _create_app(test_config: dict[str, object] | None) -> Flask:
+    """``create_app``; a UXLAB_DATABASE_URL it cannot use (not a URL, no such driver) is a UxlabError."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from uxlab.app import create_app
+
+    url = os.environ.get("UXLAB_DATABASE_URL", "")
+    if url:
+        try:
+            make_url(url)
+        except (ArgumentError, ValueError) as error:  # ValueError: a port that is not a number
+            raise _unusable_url(url, error) from None
+    try:
+        return create_app(test_config)
+    except (ArgumentError, ImportError) as error:  # no such dialect, or its driver is not installed
+        if not url:
+            raise
+        raise _unusable_url(url, error) from None
+
+
+def _unusable_url(url: str, error: Exception) -> UxlabError:
+    from uxlab.db import error_line, masked_url
+
+    return UxlabError(
+        f"cannot use UXLAB_DATABASE_URL {masked_url(url)!r}: {error_line(error)} (expected "
+        "DIALECT+DRIVER://USER:PASSWORD@HOST:PORT/NAME, e.g. postgresql+psycopg://uxlab@db/uxlab, "
+        "or sqlite:////var/lib/uxlab/uxlab.sqlite)"
+    )
