@@ -75,6 +75,21 @@ def test_reports_show_data_at_once(demo_app: Flask) -> None:
             jsonschema.validate(upload.report, schema)
 
 
+def test_demo_answers_are_dated_with_their_participants(demo_app: Flask) -> None:
+    """The demo back-dates its participants over the past weeks; their questionnaire answers
+    were all dated the moment the demo was made (responses.csv's answered_at)."""
+    from uxlab.models import Response
+
+    with demo_app.app_context():
+        db = get_session()
+        query = select(ParticipantSession.finished_at, Response.created_at).join(
+            Response, col(Response.session_id) == ParticipantSession.id
+        )
+        pairs = db.exec(query).all()
+    assert pairs and all(finished == answered for finished, answered in pairs)
+    assert len({answered for _, answered in pairs}) > 10  # spread over the participants, not one moment
+
+
 def test_removing_demo_data_keeps_real_participants(demo_app: Flask) -> None:
     with demo_app.app_context():
         db = get_session()

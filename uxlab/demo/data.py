@@ -154,8 +154,12 @@ def _participant(
             return
         clock = _attempt(db, ps, tasks[key], spec, rng, clock, p_success + skill / 4, skill)
     if rng.random() < 0.9:
-        sessions.save_responses(db, ps, _answers(rng, p_success + skill / 4))
-        ps.finished_at = clock + timedelta(seconds=rng.uniform(40, 120))
+        finished = clock + timedelta(seconds=rng.uniform(40, 120))
+        rows = sessions.save_responses(db, ps, _answers(rng, p_success + skill / 4))
+        for row in rows or ():  # answered when the session finished, not when the demo was made
+            row.created_at = finished
+            db.add(row)
+        ps.finished_at = finished
         db.add(ps)
         db.commit()
 
