@@ -16,6 +16,7 @@ from uxlab import scenarios, studies
 from uxlab.db import get_engine
 from uxlab.models import Attempt, Event, ParticipantSession, Study, Task, utcnow
 from uxlab.participants import attempts, sessions
+from uxlab.web import preview
 
 ROOT = Path(__file__).resolve().parents[2]
 HELPDESK = ROOT / "scenarios" / "helpdesk.yaml"
@@ -341,3 +342,33 @@ def test_a_bad_send_time_is_a_400(study: Participant, sent: object) -> None:
     response = post_sent(study, token, [ev("done")], sent)
     assert response.status_code == 400 and response.get_json()["error"]["field"] == "sent"
     assert study.event_count() == 0
+
+
+# URLs that urllib.parse cannot split (an unclosed "[", a "]" without "[", a full-width "#"
+# that NFKC turns into a real one), or that stop splitting, or split otherwise, once rebuilt:
+# "//[x" and "//a" are paths until the URL is rebuilt, and the user info "[::1]" hides the
+# host "a]" until it is dropped.
+UNREADABLE_URLS = [
+    "http://[::1/x",
+    "http://a]b/demo/",
+    "http://ex\uff03ample.com/demo/",
+    "http:////[x?q=1",
+    "http://[::1]@a]/demo/",
+    "////a/demo/",
+]
+
+
+def test_a_url_urllib_cannot_read_is_a_400_naming_it_and_nothing_is_stored(study: Participant) -> None:
+    token = study.start("find-helpdesk")
+    with study.app.app_context():
+        scenario = scenarios.load(HELPDESK)
+        preview_token = preview.make_token(scenario, 1, "en", utcnow())
+    for url in UNREADABLE_URLS:
+        for kind in ("pageview", "click"):
+            for attempt in (token, preview_token):
+                response = study.post(attempt, [page("/"), ev(kind, 1200, url=url)])
+                assert "events[1].url" in _error(response, 400), (url, kind)
+                assert response.get_json()["error"]["field"] == "events[1].url"
+    assert study.event_count() == 0
+    assert study.attempt(token).path == []
+    assert study.post(token, [page("/")]).status_code == 200  # the attempt goes on

@@ -144,7 +144,7 @@ def _event(item: Any, path: str) -> EventIn:
         id=client_id,
         type=kind,
         t_ms=float(t_ms),
-        url=_string(item, "url", path, MAX_URL_CHARS, required=kind == "pageview"),
+        url=_url(item, path, required=kind == "pageview"),
         selectors=tuple(selectors),
         tag=_string(item, "tag", path, 20),
         text=_string(item, "text", path, MAX_TEXT_CHARS),
@@ -162,6 +162,22 @@ def _string(item: Mapping[str, Any], key: str, path: str, max_chars: int, *, req
     if len(value) > max_chars:
         raise _fail(f"{path}.{key}", f"longer than {max_chars} characters")
     return value
+
+
+def _url(item: Mapping[str, Any], path: str, *, required: bool) -> str:
+    url = _string(item, "url", path, MAX_URL_CHARS, required=required)
+    if not url:
+        return url
+    # Query filtering, strip_url and judging split and rebuild every URL after this: the URL
+    # and its stored form must split, and split the same once rebuilt ("http:////[x" rebuilds
+    # as "http://[x"; without its user info "[::1]", "http://[::1]@a]/" has the host "a]").
+    try:
+        rebuilt = all(urlsplit(urlunsplit(p := urlsplit(u))) == p for u in (url, strip_url(url)))
+    except ValueError as error:  # an unclosed "[", a full-width "#" that NFKC makes a "#" ...
+        raise _fail(f"{path}.url", f"not a URL this server can read: {error}") from error
+    if not rebuilt:
+        raise _fail(f"{path}.url", "not a URL this server can read: it changes when rebuilt")
+    return url
 
 
 def _kind(value: Any) -> str:
