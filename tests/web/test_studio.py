@@ -80,7 +80,6 @@ def _saves(app: Flask) -> int:
         ("get", "/studies/new"),
         ("get", "/studies/helpdesk/edit"),
         ("get", "/studies/helpdesk/scenario.yaml"),
-        ("post", "/studio/check"),
         ("post", "/studio/save"),
         ("post", "/studio/preview"),
         ("post", "/studio/upload"),
@@ -90,6 +89,13 @@ def test_the_editor_needs_a_researcher(app: Flask, method: str, path: str) -> No
     response = getattr(app.test_client(), method)(path)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_check_answers_a_signed_out_request_with_json_401(app: Flask) -> None:
+    # studio.js reads the reason from JSON; the sign-in page would be a 200 it cannot read
+    response = app.test_client().post("/studio/check", json={"scenario": GOOD})
+    assert response.status_code == 401 and response.is_json, (response.status_code, response.location)
+    assert response.json["error"]["status"] == 401
 
 
 def test_save_and_check_refuse_a_post_without_the_csrf_token(tmp_path: Path) -> None:
@@ -103,6 +109,8 @@ def test_save_and_check_refuse_a_post_without_the_csrf_token(tmp_path: Path) -> 
     assert client.post("/studio/save", data={"scenario": GOOD}).status_code == 400
     refused = client.post("/studio/check", json={"scenario": GOOD}, headers=JSON)
     assert refused.status_code == 400 and "CSRF" in refused.json["error"]["message"]
+    bare = client.post("/studio/check", json={"scenario": GOOD})  # no Accept header: JSON all the same
+    assert bare.status_code == 400 and bare.is_json and "CSRF" in bare.json["error"]["message"]
     assert _versions(app) == []
     page = client.get("/studies/new").text
     header = re.search(r'name="csrf_token" value="([^"]+)"', page)
@@ -139,6 +147,21 @@ def test_check_answers_a_bad_body_with_a_json_reason(app: Flask) -> None:
     assert too_long.status_code == 400 and "200000 characters" in too_long.json["error"]["message"]
     empty = client.post("/studio/check", json={"scenario": ""}).json
     assert empty["ok"] is False and empty["problems"][0]["field"] == "(document)"
+
+
+def test_check_answers_a_bad_body_in_json_whatever_the_accept_header(app: Flask) -> None:
+    client = _signed_in(app)
+    bodies = [
+        ("{not json", "application/json"),
+        ('{"scenario": 5}', "application/json"),
+        ('{"scenario": "slug: x"}', "text/plain"),  # JSON, sent as text
+        ('{"scenario": "' + "#" * 200_001 + '"}', "application/json"),
+    ]
+    for body, content_type in bodies:
+        for accept in ({}, {"Accept": "text/html"}):
+            response = client.post("/studio/check", data=body, content_type=content_type, headers=accept)
+            assert response.status_code == 400 and response.is_json, (body[:20], content_type, accept)
+            assert response.json["error"]["field"] == "scenario"
 
 
 def test_save_stores_what_scenarios_load_stores_and_audits_it(any_app: Flask, tmp_path: Path) -> None:

@@ -1,4 +1,8 @@
-"""Render every error from the one base, UxlabError: JSON under /api/ and for .json pages, else HTML.
+"""Render every error from the one base, UxlabError: JSON where the endpoint answers JSON, else HTML.
+
+An endpoint answers JSON when its path is under ``/api/`` or ends in ``.json``, or it is
+one of ``JSON_ENDPOINTS``; its errors are JSON whatever the Accept header, since its
+client reads JSON (elsewhere an ``Accept: application/json`` asks for them).
 
 Werkzeug's HTTP errors (404 for an unknown URL, 405 ...) and unexpected exceptions become
 a UxlabError of their status first, so every error page and body has the same shape:
@@ -17,11 +21,18 @@ from werkzeug.exceptions import HTTPException
 from uxlab.errors import UxlabError
 
 UNEXPECTED = "Something went wrong on our side. The error has been logged."
+# Endpoints that answer JSON although their path does not say so.
+JSON_ENDPOINTS = frozenset({"studio.check", "health.healthz", "health.readyz"})
+
+
+def answers_json() -> bool:
+    """Whether this request's endpoint answers JSON (and so its errors too)."""
+    json_path = request.path.startswith("/api/") or request.path.endswith(".json")
+    return json_path or request.endpoint in JSON_ENDPOINTS
 
 
 def _wants_json() -> bool:
-    json_path = request.path.startswith("/api/") or request.path.endswith(".json")
-    return json_path or request.accept_mimetypes.best == "application/json"
+    return answers_json() or request.accept_mimetypes.best == "application/json"
 
 
 def _with_status(message: str, status: int) -> UxlabError:

@@ -4,9 +4,10 @@ Every request to a researcher blueprint (``STUDY_BLUEPRINTS``) by a signed-in ac
 checked here (``uxlab.access`` decides): a study the request's URL names (its ``slug``)
 that the account may not see answers 404, as for no such study; an admin-only endpoint
 (``ADMIN_ENDPOINTS``) answers 403 to a researcher. A view added later is covered as it
-is; anonymous visitors are left to ``auth.login_required``. Comparisons with a variant
-study take ``visible_variants`` (a variant the reader may not see is refused as one that
-is no variant, and never chosen by default).
+is. An anonymous request for a JSON endpoint answers 401 here; other anonymous visitors
+are left to ``auth.login_required``, which sends them to the sign-in page. Comparisons
+with a variant study take ``visible_variants`` (a variant the reader may not see is
+refused as one that is no variant, and never chosen by default).
 The preview blueprint is not checked: its ``slug`` names the draft in the researcher's
 own cookie, not a stored study.
 """
@@ -17,6 +18,8 @@ from flask import Flask, request
 
 from uxlab import access, auth
 from uxlab.db import get_session
+from uxlab.errors import Unauthorized
+from uxlab.web.errors import answers_json
 
 STUDY_BLUEPRINTS = frozenset({"researcher", "reports", "probes", "studio"})
 # admin-only endpoints, with what the 403 says a researcher may not do
@@ -34,6 +37,9 @@ def authorize() -> None:
     db = get_session()
     user = auth.current_user(db)
     if user is None:
+        # A script cannot use the sign-in page; the token-authenticated API under /api/ checks its token.
+        if answers_json() and not request.path.startswith("/api/"):
+            raise Unauthorized("sign in as a researcher first")
         return  # login_required sends the visitor to the sign-in page
     if request.endpoint in ADMIN_ENDPOINTS:
         access.require_admin(user, ADMIN_ENDPOINTS[request.endpoint])
