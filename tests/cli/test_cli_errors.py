@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import make_url
 
 from uxlab.cli import cli
 
@@ -59,3 +60,13 @@ def test_a_database_url_that_cannot_be_used_is_one_line(url: str, reason: str) -
     result = run(["users", "list"], {"UXLAB_DATABASE_URL": url})
     assert_one_line(result, "uxlab: cannot use UXLAB_DATABASE_URL ")
     assert reason in result.stderr and "s3cret" not in result.output
+
+
+def test_db_upgrade_prints_the_database_url_without_its_password(postgres_url: str) -> None:
+    # PostgreSQL's trust authentication accepts the URL with any password
+    with_password = make_url(postgres_url).set(password="s3cret").render_as_string(hide_password=False)
+    result = run(["db", "upgrade"], {"UXLAB_DATABASE_URL": with_password})
+    assert result.exit_code == 0, result.output
+    assert "s3cret" not in result.output
+    masked = make_url(with_password).render_as_string(hide_password=True)
+    assert f"database at {masked} is up to date" in result.stdout

@@ -26,7 +26,8 @@ def db_upgrade(app: Flask) -> None:
     from uxlab import db as database
 
     database.upgrade(database.get_engine())
-    click.echo(f"database at {database.database_url(app)} is up to date")
+    # the URL may hold a password, and this line lands in deployment and CI logs
+    click.echo(f"database at {database.masked_url(database.database_url(app))} is up to date")
 
 
 @click.command(help="Serve uxlab (development server; use gunicorn 'uxlab.wsgi:app' in production).")
