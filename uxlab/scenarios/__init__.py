@@ -3,6 +3,7 @@
 Pure: imports neither Flask, nor a database, nor Playwright (import-linter checks it).
 
 - ``reader``: YAML nodes with line numbers, and the collector of problems;
+- ``scalars``: scalars to values (a date stays text but in ``close_at``), and why one cannot be built;
 - ``schema``, ``site``, ``probing``: the frozen dataclasses (``Scenario``, ``TaskSpec``,
   ``Criterion``, ``Site``, ``ProbeSpec``, ...) and their stored form (``to_dict``/``from_dict``);
 - ``stored``: checked reading of the stored form (what a study version holds);

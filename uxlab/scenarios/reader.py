@@ -17,6 +17,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from uxlab.errors import ScenarioError
+from uxlab.scenarios.scalars import TIMESTAMP_TAG, UNBUILDABLE, DatesAsText, first_unbuildable, unbuildable
 
 NULL_TAG = "tag:yaml.org,2002:null"
 T = TypeVar("T")
@@ -75,7 +76,7 @@ class Reader:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[ScenarioError] = []
-        self._constructor = SafeConstructor()
+        self._constructor = DatesAsText()
 
     def attempt(self, parse: Callable[[], T], default: T) -> T:
         """Run one independent part of the file; on an error, note it and go on with ``default``."""
@@ -118,7 +119,31 @@ class Reader:
         try:
             return self._constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as error:
+            self._constructor = DatesAsText()  # a failed build leaves its nodes marked "being built"
             self.fail(node, field, f"{error.problem} (expected plain YAML without custom tags)")
+        except UNBUILDABLE:
+            self._constructor = DatesAsText()
+            bad = first_unbuildable(node)
+            if bad is None:
+                self.fail(node, field, "is not plain YAML data (expected text, numbers, lists and mappings)")
+            self.fail(bad[0], field, unbuildable(*bad))
+
+    def date(self, node: yaml.Node, field: str) -> Any:
+        """A date or time as YAML writes it (2027-01-31, 2027-01-31T18:00:00Z); anything else as ``value``."""
+        if isinstance(node, yaml.ScalarNode) and node.tag == TIMESTAMP_TAG:
+            try:
+                return SafeConstructor().construct_yaml_timestamp(node)
+            except UNBUILDABLE as error:
+                self.fail(node, field, unbuildable(node, error))
+        return self.value(node, field)
+
+    def _got(self, node: yaml.Node, field: str) -> str:
+        """What a node holds, for 'got ...' (a list's items are not built: their problems are other ones)."""
+        if isinstance(node, yaml.SequenceNode):
+            return "a list"
+        if isinstance(node, yaml.MappingNode):
+            return "a mapping"
+        return describe(self.value(node, field))
 
     def mapping(
         self,
@@ -135,7 +160,7 @@ class Reader:
         """
         what = expected or f"a mapping with {', '.join(allowed or ())}"
         if not isinstance(node, yaml.MappingNode):
-            self.fail(node, field, f"expected {what}, got {describe(self.value(node, field))}")
+            self.fail(node, field, f"expected {what}, got {self._got(node, field)}")
         out = Keys()
         seen: set[object] = set()
         hinted: set[str] = set()
@@ -166,13 +191,13 @@ class Reader:
 
     def sequence(self, node: yaml.Node, field: str, expected: str) -> list[yaml.Node]:
         if not isinstance(node, yaml.SequenceNode):
-            self.fail(node, field, f"expected a list of {expected}, got {describe(self.value(node, field))}")
+            self.fail(node, field, f"expected a list of {expected}, got {self._got(node, field)}")
         return list(node.value)
 
     def text(self, node: yaml.Node, field: str, expected: str = "text", *, empty: bool = False) -> str:
         value = self.value(node, field) if isinstance(node, yaml.ScalarNode) else None
         if not isinstance(value, str) or (isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG):
-            got = describe(self.value(node, field))
+            got = self._got(node, field)
             quote = " (put it in quotes)" if isinstance(value, int | float | bool) else ""
             self.fail(node, field, f"expected {expected}, got {got}{quote}")
         if not empty and not value.strip():
@@ -182,7 +207,7 @@ class Reader:
     def choice(self, node: yaml.Node, field: str, options: Sequence[str]) -> str:
         value = self.value(node, field) if isinstance(node, yaml.ScalarNode) else None
         if value not in options:
-            got = describe(self.value(node, field))
+            got = self._got(node, field)
             close = difflib.get_close_matches(value, options, n=1) if isinstance(value, str) else []
             hint = f"did you mean '{close[0]}'? " if close else ""
             self.fail(node, field, f"got {got} ({hint}expected one of: {', '.join(options)})")

@@ -172,7 +172,7 @@ def _quota(r: Reader, node: yaml.Node) -> tuple[int | None, tuple[tuple[str, int
 
 
 def _close_at(r: Reader, node: yaml.Node) -> datetime:
-    value = r.value(node, "recruit.close_at")
+    value = r.date(node, "recruit.close_at")
     if isinstance(value, str):
         with contextlib.suppress(ValueError):  # not a time: refused below, naming the forms
             value = datetime.fromisoformat(value.strip())

@@ -1,0 +1,112 @@
+"""Values a scenario file may hold: dates, YAML type tags, control characters.
+
+Each broken value is refused in one line naming the file, its line and its field; a
+plain date written in a text field is read as the text written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.scenarios.refusals import (
+    HELPDESK_LINES,
+    assert_nothing_stored_anywhere,
+    assert_refused,
+    helpdesk_with,
+)
+from uxlab import scenarios
+from uxlab.errors import ScenarioError
+
+CLOSE_AT = HELPDESK_LINES + 2  # the line of close_at in "recruit:\n  close_at: ..." appended to the file
+TAGS = ["!!int", "!!float", "!!bool", "!!timestamp", "!!str", "!!null", "!!binary", "!!set", "!!omap"]
+
+BAD_VALUES = [
+    ("close_at_no_such_day", "", "recruit:\n  close_at: 2027-02-30\n", CLOSE_AT, "recruit.close_at",
+     "not a valid date: 2027-02-30 (day is out of range for month)"),
+    ("close_at_no_such_month", "", "recruit:\n  close_at: 2027-13-01\n", CLOSE_AT, "recruit.close_at",
+     "not a valid date: 2027-13-01 (month must be in 1..12)"),
+    ("close_at_no_such_hour", "", "recruit:\n  close_at: 2027-01-31T25:00:00\n", CLOSE_AT,
+     "recruit.close_at", "not a valid date and time: 2027-01-31T25:00:00 (hour must be in 0..23)"),
+    ("timestamp_tag_on_a_word", "", "recruit:\n  close_at: !!timestamp yesterday\n", CLOSE_AT,
+     "recruit.close_at", "not a valid date: yesterday"),
+    ("int_tag_on_a_word", "time_limit_s: 180 ", "time_limit_s: !!int abc ", 60, "tasks[0].time_limit_s",
+     "not a valid whole number: abc"),
+    ("float_tag_on_a_word", "time_limit_s: 180 ", "time_limit_s: !!float abc ", 60,
+     "tasks[0].time_limit_s", "not a valid number: abc"),
+    ("bool_tag_on_a_word", "randomize_tasks: false", "randomize_tasks: !!bool maybe", 41, "randomize_tasks",
+     "not a valid true/false value: maybe"),
+    ("int_tag_on_nothing", "target_time_s: 40 ", "target_time_s: !!int ''", 61, "tasks[0].target_time_s",
+     "not a valid whole number: ''"),
+    ("no_such_day_where_a_number_goes", "time_limit_s: 120\n    target_time_s: 30\n    stage: purchase",
+     "time_limit_s: 2026-02-30\n    target_time_s: 30\n    stage: purchase", 114, "tasks[3].time_limit_s",
+     "expected a number of seconds, got text '2026-02-30'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("old", "new", "line", "field", "fragment"), [c[1:] for c in BAD_VALUES],
+                         ids=[c[0] for c in BAD_VALUES])  # fmt: skip
+def test_a_value_its_type_cannot_hold_is_refused_in_one_line(
+    tmp_path: Path, old: str, new: str, line: int, field: str, fragment: str
+) -> None:
+    path = tmp_path / "study.yaml"
+    path.write_text(helpdesk_with(old, new), encoding="utf-8")
+    assert_refused(path, line, field, fragment)
+
+
+@pytest.mark.parametrize("case", ["close_at_no_such_day", "int_tag_on_a_word"])
+def test_load_and_the_editor_refuse_an_impossible_value_and_store_nothing(
+    app: Flask, tmp_path: Path, case: str
+) -> None:
+    _, old, new, line, field, _ = next(c for c in BAD_VALUES if c[0] == case)
+    path = tmp_path / "study.yaml"
+    path.write_text(helpdesk_with(old, new), encoding="utf-8")
+    assert_nothing_stored_anywhere(app, path, line, field)
+
+
+def test_a_date_in_a_text_field_is_the_text_written(tmp_path: Path) -> None:
+    text = helpdesk_with("slug: helpdesk", "slug: 2026-02-30").replace("title: Getting", "title: 2027-02-28")
+    text = text.replace("touchpoint: Product page", "touchpoint: 2026-02-29")
+    text = text.replace('accepted: ["+1 555 0100", "555 0100"]', "accepted: [2026-02-30, 2026-03-01]")
+    text += "questions:\n  - {id: q1, type: single, text: When?, options: [2026-02-29, 2026-03-01T10:00]}\n"
+    study = scenarios.loads(text)
+    assert (study.slug, study.title) == ("2026-02-30", "2027-02-28 help at Acme Networks")
+    assert study.task("router-warranty").touchpoint == "2026-02-29"
+    assert study.task("find-hotline").success.accepted == ("2026-02-30", "2026-03-01")
+    assert study.questions[0].options == ("2026-02-29", "2026-03-01T10:00")
+    # A date where a date is meant stays a date.
+    recruit = scenarios.loads(text + "recruit: {close_at: 2027-01-31}\n").recruit
+    assert recruit is not None and recruit.close_at is not None
+    assert recruit.close_at.isoformat() == "2027-01-31T00:00:00+00:00"
+
+
+def test_a_date_where_a_choice_or_a_key_goes_is_named_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "study.yaml"
+    path.write_text(helpdesk_with("stage: purchase", "stage: 2026-02-30"), encoding="utf-8")
+    assert_refused(path, 116, "tasks[3].stage", "got text '2026-02-30' (expected one of: awareness")
+    path.write_text(helpdesk_with("", "2026-02-30: x\n"), encoding="utf-8")
+    assert_refused(path, HELPDESK_LINES + 1, "2026-02-30", "unknown key")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.sampled_from(TAGS),
+    st.sampled_from(["", "abc", "''", "0x_", "2027-02-30", "1:99", "[1, x]", "{a: 2027-02-30}", "~"]),
+    st.sampled_from(["title", "randomize_tasks", "ces_version", "free_text", "product_name"]),
+)
+def test_any_tag_on_any_value_loads_or_is_refused_in_one_line(tag: str, value: str, key: str) -> None:
+    text = helpdesk_with("", f"{key}: {tag} {value}\n").replace(f"\n{key}:", f"\n# {key}:", 1)
+    try:
+        scenarios.loads(text, "tagged.yaml")
+    except ScenarioError as error:
+        assert all("\n" not in p.message and p.message.startswith("tagged.yaml:") for p in error.problems())
+
+
+def test_a_bad_value_inside_a_list_names_its_own_line(tmp_path: Path) -> None:
+    path = tmp_path / "study.yaml"
+    path.write_text(helpdesk_with('ces_version: "2.0"', 'ces_version:\n  - "2.0"\n  - !!int x'), "utf-8")
+    assert_refused(path, 49, "ces_version", "not a valid whole number: x")
