@@ -40,7 +40,7 @@ def refusal(path: Path) -> ScenarioError:
         scenarios.load(path)
     error = caught.value
     for problem in error.problems():
-        assert "\n" not in problem.message and problem.message.startswith(f"{path}:")
+        assert "\n" not in problem.message and problem.message.startswith(f"{path}:"), problem.message
     return error
 
 

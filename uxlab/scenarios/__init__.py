@@ -10,6 +10,7 @@ Pure: imports neither Flask, nor a database, nor Playwright (import-linter check
 - ``fields``, ``tasks``, ``probe``: parsing of the top-level fields, the tasks, the probe section;
 - ``rules``: checks shared by the parsers and by judging (globs, selectors, answers);
 - ``scales``: the answer scales of SEQ and the questionnaires;
+- ``syntax``: text YAML cannot read, refused at the line where the problem is;
 - ``loader``: ``load``/``loads``/``check_files``, the public entry points re-exported here.
 """
 

@@ -20,7 +20,7 @@ import uxlab.scenarios.fields as fields
 from uxlab.errors import ScenarioError
 from uxlab.scenarios.probe import parse_probe
 from uxlab.scenarios.questions import QuestionSpec, parse_questions
-from uxlab.scenarios.reader import Noted, Reader, syntax_error_field
+from uxlab.scenarios.reader import Noted, Reader
 from uxlab.scenarios.recruit import RecruitSpec, parse_recruit
 from uxlab.scenarios.rules import inside_site
 from uxlab.scenarios.schema import (
@@ -31,6 +31,7 @@ from uxlab.scenarios.schema import (
     TaskSpec,
 )
 from uxlab.scenarios.site import SITE_KEYS, Site
+from uxlab.scenarios.syntax import syntax_error
 from uxlab.scenarios.tasks import parse_task, site_path
 
 # libyaml's loader keeps line numbers too and is some 20 times faster.
@@ -53,16 +54,8 @@ def loads(text: str, path: str = "<string>") -> Scenario:
     reader = Reader(path)
     try:
         root = yaml.compose(text, Loader=_LOADER)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        if error.context_mark and (error.context or "").startswith("while scanning"):
-            mark = error.context_mark  # an unclosed quote: name where it opened, not the end of file
-        line = mark.line + 1 if mark else None
-        field = syntax_error_field(text, line or 0)
-        problem = f"{error.problem or 'invalid YAML'}{f' ({error.context})' if error.context else ''}"
-        raise ScenarioError(f"YAML syntax error: {problem}", path=path, line=line, field=field) from error
     except yaml.YAMLError as error:
-        raise ScenarioError(f"YAML error: {error}", path=path, line=1, field="(document)") from error
+        raise syntax_error(error, text, path) from error
     if root is None:
         why = "the file is empty (expected a mapping with slug, title, ...)"
         raise ScenarioError(why, path=path, line=1, field="(document)")

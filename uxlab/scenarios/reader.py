@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
 
@@ -39,21 +38,6 @@ def describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return f"a {type(value).__name__}"
-
-
-def syntax_error_field(text: str, line: int) -> str:
-    """Guess the field around a YAML syntax error from the keys and indentation above ``line``."""
-    stack: list[tuple[int, str]] = []
-    key_re = re.compile(r"^(\s*)(?:-\s+)*([A-Za-z_][\w-]*)\s*:")
-    for raw in text.splitlines()[:line]:
-        match = key_re.match(raw)
-        if not match:
-            continue
-        indent = len(match.group(1)) + ((raw.lstrip().startswith("-") and 2) or 0)
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
-        stack.append((indent, match.group(2)))
-    return ".".join(key for _, key in stack) or "(document)"
 
 
 class Noted(ScenarioError):

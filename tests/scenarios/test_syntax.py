@@ -1,0 +1,38 @@
+"""Files YAML cannot read: each is refused in one line at the line where the problem is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from tests.scenarios.refusals import assert_nothing_stored_anywhere, assert_refused, helpdesk_with
+
+UNPRINTABLE = [
+    ("vertical_tab_in_a_title", "title: Getting help", "title: Getting\x0bhelp", 13, "title",
+     "character U+000B at column 15"),
+    ("nul_in_a_folded_prompt", "      Find the helpdesk portal.", "      Find the\x00helpdesk portal.", 57,
+     "tasks.prompt", "character U+0000 at column 15"),
+    ("escape_in_a_touchpoint", "touchpoint: Contact page", "touchpoint: Contact\x1b[0m page", 101,
+     "tasks.touchpoint", "character U+001B at column 24"),
+    ("columns_count_characters", "title: Getting help", "title: Café ünd\x07help", 13, "title",
+     "character U+0007 at column 16"),
+    ("in_a_comment", "# Check it:", "# Check\x08it:", 3, "(document)", "character U+0008 at column 8"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("old", "new", "line", "field", "fragment"), [c[1:] for c in UNPRINTABLE],
+                         ids=[c[0] for c in UNPRINTABLE])  # fmt: skip
+def test_a_raw_control_character_is_refused_at_its_line_and_column(
+    tmp_path: Path, old: str, new: str, line: int, field: str, fragment: str
+) -> None:
+    path = tmp_path / "study.yaml"
+    path.write_text(helpdesk_with(old, new), encoding="utf-8")
+    assert_refused(path, line, field, fragment)
+
+
+def test_load_and_the_editor_refuse_a_control_character_and_store_nothing(app: Flask, tmp_path: Path) -> None:
+    path = tmp_path / "study.yaml"
+    path.write_text(helpdesk_with("title: Getting help", "title: Getting\x0bhelp"), encoding="utf-8")
+    assert_nothing_stored_anywhere(app, path, 13, "title")

@@ -1,0 +1,51 @@
+"""Text YAML cannot read -> one ScenarioError at the line (and field) where the problem is.
+
+A YAML error carries a mark (line, column) for most problems; the reader's refusal of an
+unprintable character carries only an offset, which libyaml counts in UTF-8 bytes, so
+the character is found in the text instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from uxlab.errors import ScenarioError
+
+
+def syntax_error(error: yaml.YAMLError, text: str, path: str) -> ScenarioError:
+    """The ScenarioError for a YAMLError raised while composing ``text``."""
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        if error.context_mark and (error.context or "").startswith("while scanning"):
+            mark = error.context_mark  # an unclosed quote: name where it opened, not the end of file
+        line = mark.line + 1 if mark else None
+        problem = f"{error.problem or 'invalid YAML'}{f' ({error.context})' if error.context else ''}"
+        field = syntax_error_field(text, line or 0)
+        return ScenarioError(f"YAML syntax error: {problem}", path=path, line=line, field=field)
+    found = (
+        yaml.reader.Reader.NON_PRINTABLE.search(text) if isinstance(error, yaml.reader.ReaderError) else None
+    )
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - text.rfind("\n", 0, found.start())
+        why = f"character U+{ord(found.group()):04X} at column {column} cannot be in a YAML file"
+        hint = "delete it: it may not show in an editor"
+        return ScenarioError(f"{why} ({hint})", path=path, line=line, field=syntax_error_field(text, line))
+    return ScenarioError(f"YAML error: {' '.join(str(error).split())}", path=path, line=1, field="(document)")
+
+
+def syntax_error_field(text: str, line: int) -> str:
+    """Guess the field around a YAML syntax error from the keys and indentation above ``line``."""
+    stack: list[tuple[int, str]] = []
+    key_re = re.compile(r"^(\s*)(?:-\s+)*([A-Za-z_][\w-]*)\s*:")
+    for raw in text.splitlines()[:line]:
+        match = key_re.match(raw)
+        if not match:
+            continue
+        indent = len(match.group(1)) + ((raw.lstrip().startswith("-") and 2) or 0)
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        stack.append((indent, match.group(2)))
+    return ".".join(key for _, key in stack) or "(document)"
