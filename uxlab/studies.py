@@ -27,9 +27,9 @@ from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from uxlab import scenarios
+from uxlab import audit, scenarios
 from uxlab.errors import Conflict, NotFound, ScenarioError
-from uxlab.models import ParticipantSession, Study, StudyVersion, Task
+from uxlab.models import ParticipantSession, Study, StudyVersion, Task, User
 from uxlab.scenarios.schema import Scenario
 
 SCENARIO_CACHE_ENTRIES = 256
@@ -62,14 +62,28 @@ def load_scenario_file(session: Session, path: str | Path) -> tuple[StudyVersion
     return store_scenario(session, scenarios.load(path), source_path=str(path))
 
 
-def store_scenario(session: Session, scenario: Scenario, source_path: str = "") -> tuple[StudyVersion, bool]:
-    """Store ``scenario`` as a new version of its study unless the current one has the same content."""
+def store_scenario(
+    session: Session, scenario: Scenario, source_path: str = "", *, owner: User | None = None, actor: str = ""
+) -> tuple[StudyVersion, bool]:
+    """Store ``scenario`` as a new version of its study unless the current one has the same content.
+
+    A new study gets ``owner`` (audited as done by ``actor``) in the same transaction, so it
+    is never seen without one. Conflict when another request created or changed the study
+    meanwhile (nothing stored).
+    """
     digest = scenario.content_hash()
     study = session.exec(select(Study).where(Study.slug == scenario.slug)).first()
     if study is None:
         study = Study(slug=scenario.slug, title=scenario.title, variant_of=scenario.variant_of)
+        if owner is not None:
+            study.owner_id = owner.id
+            audit.add(session, "study_owner_set", actor=actor, study_slug=scenario.slug, detail=owner.email)
         session.add(study)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as error:  # created by a request that came at the same time
+            session.rollback()
+            raise Conflict(f"study {scenario.slug!r} was created at the same time; save again") from error
         number = 1
     else:
         latest = current_version(session, study)

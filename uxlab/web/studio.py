@@ -24,10 +24,12 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from sqlmodel import Session
 
 from uxlab import access, auth, scenarios, studies
 from uxlab.db import get_session
 from uxlab.errors import BadRequest, Conflict, ScenarioError
+from uxlab.models import StudyVersion, User
 from uxlab.scenarios.schema import Scenario
 from uxlab.scenarios.writer import dumps
 from uxlab.web.preview import PREVIEW_KEY
@@ -134,12 +136,9 @@ def save() -> ResponseReturnValue:
     db, user = get_session(), auth.current_user(get_session())
     assert user is not None, "login_required lets only signed-in accounts through"
     try:
-        access.check_store(db, user, scenario.slug)
+        version, created = _store(db, user, scenario)
     except Conflict as taken:  # a study the account may not see: never overwritten
         return _editor(text, request.form.get("slug") or None, 409, f"Not saved: {taken.message}")
-    version, created = studies.store_scenario(db, scenario, source_path="(browser editor)")
-    if created and version.number == 1:  # a new study: whoever made it owns it
-        access.set_owner(db, scenario.slug, user.email, actor=user.email)
     if created:
         auth.record_action(
             "study_saved", scenario.slug, f"version {version.number} ({version.content_hash[:12]})"
@@ -147,6 +146,23 @@ def save() -> ResponseReturnValue:
     state = "saved as version {}" if created else "unchanged (version {})"
     flash(f"“{scenario.title}”: {state.format(version.number)}.")
     return redirect(url_for("studio.edit", slug=scenario.slug), code=303)
+
+
+def _store(db: Session, user: User, scenario: Scenario) -> tuple[StudyVersion, bool]:
+    """Store the scenario if the account may change its study; a new study is the account's.
+
+    Two saves of a new study at once (a double click) both find no study; the one whose
+    insert loses is tried once more, and then finds the other's version (unchanged, or a
+    new version when the texts differ).
+    """
+    for last in (False, True):
+        access.check_store(db, user, scenario.slug)
+        try:
+            return studies.store_scenario(db, scenario, "(browser editor)", owner=user, actor=user.email)
+        except Conflict:
+            if last:
+                raise
+    raise AssertionError("unreachable")
 
 
 @bp.post("/studio/preview")
