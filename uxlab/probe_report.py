@@ -167,22 +167,6 @@ def dumps(report: ProbeReport) -> str:
     return json.dumps(to_json(report), indent=2) + "\n"
 
 
-def loads(data: bytes | str) -> Any:
-    """Parse JSON text; BadRequest (never a crash) for invalid, NaN/Infinity or absurdly nested text."""
-
-    def refuse(constant: str) -> float:
-        raise ValueError(f"{constant} is not a JSON number")
-
-    try:
-        return json.loads(data, parse_constant=refuse)
-    except RecursionError:
-        raise BadRequest(
-            f"the JSON is nested too deeply (a report nests at most {MAX_DEPTH} levels)"
-        ) from None
-    except ValueError as error:
-        raise BadRequest(f"the body must be JSON: {str(error)[:200]}") from None
-
-
 def from_json(data: Any) -> ProbeReport:
     """Validate ``data`` against the published schema and return it as a typed report.
 

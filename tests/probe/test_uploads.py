@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,52 @@ def test_unparsable_or_absurd_json_is_a_400(app: Flask, body: str) -> None:
     assert answer.get_json()["error"]["message"]
     with app.app_context():
         assert get_session().exec(select(ProbeUpload)).all() == []
+
+
+def test_the_token_is_checked_before_the_body_is_read(app: Flask) -> None:
+    """Without a valid token an upload is a 401, whatever its body: it is neither read nor parsed."""
+    with app.app_context():
+        db = get_session()
+        studies.store_scenario(db, scenarios.load(HELPDESK))
+        valid = probe_uploads.create_token(db, "helpdesk")
+        revoked = probe_uploads.create_token(db, "helpdesk")
+        revoked_id = probe_uploads.list_tokens(db, "helpdesk")[-1].id
+        probe_uploads.revoke_token(db, "helpdesk", int(revoked_id or 0))
+    report = json.dumps(_report(1000.0))
+    bodies = {
+        "a valid report": report.encode(),
+        "not JSON": b"{not json",
+        "nested 100000 deep": _nested(100_000).encode(),
+        "NaN": b'{"schema": NaN}',
+        "UTF-16": report.encode("utf-16"),
+        "6 MB": b'{"notes": ["' + b"x" * (6 * 1024 * 1024) + b'"]}',
+    }
+    client = app.test_client()
+    for authorization in (None, "Bearer uxp_wrong", f"Basic {valid}", f"Bearer {revoked}"):
+        headers = {
+            "Content-Type": "application/json",
+            **({"Authorization": authorization} if authorization else {}),
+        }
+        for name, body in bodies.items():
+            answer = client.post("/api/v1/probes", data=body, headers=headers)
+            assert answer.status_code == 401, (authorization, name, answer.get_data(as_text=True)[:200])
+            assert answer.get_json()["error"]["status"] == 401
+    with app.app_context():
+        assert get_session().exec(select(ProbeUpload)).all() == []
+    # With the valid token, the same bodies reach the checks: the bad ones are refused there.
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {valid}"}
+    statuses = {
+        name: client.post("/api/v1/probes", data=body, headers=headers).status_code
+        for name, body in bodies.items()
+    }
+    assert statuses == {
+        "a valid report": 201,
+        "not JSON": 400,
+        "nested 100000 deep": 400,
+        "NaN": 400,
+        "UTF-16": 400,
+        "6 MB": 413,
+    }
 
 
 def test_history_page_survives_bad_budgets_stored_before_validation(any_app: Flask) -> None:

@@ -171,7 +171,11 @@ def test_the_upload_api_never_answers_5xx(any_app: Flask) -> None:
 
 @pytest.mark.parametrize("body", ['{"token": "t", "events": ' + _deeply_nested(8000) + "}", "[" * 3_000_000])
 def test_nesting_deeper_than_the_parser_recurses_is_a_400(app: Flask, body: str) -> None:
+    with app.app_context(), Session(get_engine()) as db:
+        studies.load_scenario_file(db, HELPDESK)
+        # An upload's body is read only after its token is checked: without one it is a 401.
+        headers = {"Authorization": "Bearer " + probe_uploads.create_token(db, "helpdesk", "nesting")}
     for path in ("/api/v1/events", "/api/v1/probes"):
-        response = app.test_client().post(path, data=body, content_type="application/json")
+        response = app.test_client().post(path, data=body, content_type="application/json", headers=headers)
         assert response.status_code in (400, 413), (path, response.status_code)
         assert response.is_json

@@ -6,11 +6,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
-from uxlab import auth, probe_report, probe_uploads
+from uxlab import auth, probe_uploads
 from uxlab.charts.lines import Series, line_chart
 from uxlab.db import get_session
-from uxlab.errors import BadRequest, PayloadTooLarge
+from uxlab.errors import BadRequest
 from uxlab.reports import probe_builds
+from uxlab.web import request_bodies
 
 bp = Blueprint("probes", __name__)
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -35,13 +36,13 @@ def _researcher_context() -> dict[str, object]:
 
 @bp.post("/api/v1/probes")
 def upload() -> ResponseReturnValue:
-    if (request.content_length or 0) > MAX_UPLOAD_BYTES:
-        raise PayloadTooLarge(f"a probe report may be at most {MAX_UPLOAD_BYTES} bytes")
     db = get_session()
+    # The token before the body: without a valid one, the body is neither read nor parsed.
     token = probe_uploads.authenticate(db, request.headers.get("Authorization"))
     if not request.is_json:
         raise BadRequest("the body must be JSON (Content-Type: application/json)")
-    saved = probe_uploads.store_upload(db, token, probe_report.loads(request.get_data()))
+    body = request_bodies.read_json_body(MAX_UPLOAD_BYTES, required=True)
+    saved = probe_uploads.store_upload(db, token, body)
     slug = probe_uploads.study_slug(db, saved.study_id)
     history = str(current_app.config["PUBLIC_URL"]).rstrip("/") + url_for("probes.pages", slug=slug)
     return {"id": saved.id, "history_url": history}, 201

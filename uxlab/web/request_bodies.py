@@ -4,7 +4,8 @@ Every POST under ``/api/`` is read here, once, through Werkzeug's limited stream
 size limit holds on the bytes actually read: a chunked request (no ``Content-Length``)
 over the limit is a 413 like a declared one. The endpoint's limit comes from
 ``BODY_LIMITS`` (a setting's name or a byte count); the body is cached, so views read it
-with ``request.get_data()``.
+with ``request.get_data()``. An endpoint in ``READ_BY_VIEW`` checks its token first and
+then reads its body with :func:`read_json_body`, which applies the same bounds.
 
 A body that parses as JSON is then checked for what the views' own validation cannot
 see or what a database refuses: nesting deeper than ``MAX_JSON_DEPTH`` (Python's parser
@@ -29,7 +30,6 @@ from flask import Flask, current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from uxlab.errors import BadRequest, PayloadTooLarge
-from uxlab.web.probes import MAX_UPLOAD_BYTES
 
 MAX_JSON_DEPTH = 32
 MAX_JSON_INT = 2**53
@@ -37,11 +37,11 @@ MAX_JSON_INT = 2**53
 # 0.30000000000000004 and 1.2345678901234567e-05 (what JSON.stringify writes) readable.
 MAX_NUMBER_CHARS = 32
 # Endpoint -> largest body in bytes, as a setting's name or a number.
-BODY_LIMITS: dict[str, str | int] = {
-    "api.events": "MAX_EVENT_BYTES",
-    "probes.upload": MAX_UPLOAD_BYTES,
-}
+BODY_LIMITS: dict[str, str | int] = {"api.events": "MAX_EVENT_BYTES"}
 DEFAULT_LIMIT = "MAX_EVENT_BYTES"
+# Endpoints that check a bearer token before they read their body: a client without a valid
+# token must not make the server read and parse up to 5 MB (a probe report).
+READ_BY_VIEW = frozenset({"probes.upload"})
 
 
 class _Refused(ValueError):
@@ -100,8 +100,11 @@ def check_json_value(data: Any) -> None:
             stack.append((item, key if where == "(body)" else f"{where}.{key}", depth + 1))
 
 
-def parse_bounded_json(raw: bytes) -> Any:
-    """Parse ``raw`` as JSON within the bounds above; None when it is not JSON at all."""
+def parse_bounded_json(raw: bytes, *, required: bool = False) -> Any:
+    """Parse ``raw`` as JSON within the bounds above; None when it is not JSON at all.
+
+    ``required``: BadRequest saying why instead of None.
+    """
     text = _utf_8_text(raw)
     try:
         # NaN and Infinity parse (as Python's json does) and are refused with their path below.
@@ -112,7 +115,9 @@ def parse_bounded_json(raw: bytes) -> Any:
         raise BadRequest(
             f"the body is nested more than {MAX_JSON_DEPTH} levels deep", field="(body)"
         ) from error
-    except ValueError:
+    except ValueError as error:
+        if required:
+            raise BadRequest(f"the body is not JSON: {error}", field="(body)") from error
         return None
     if _may_be_out_of_bounds(raw):
         check_json_value(data)
@@ -166,10 +171,10 @@ def _body_limit() -> int:
     return int(current_app.config[limit]) if isinstance(limit, str) else limit
 
 
-def _check_api_body() -> None:
-    if request.method != "POST" or not request.path.startswith("/api/"):
-        return
-    limit = _body_limit()
+def read_json_body(limit: int, *, required: bool = False) -> Any:
+    """Read the request's body, at most ``limit`` bytes (else PayloadTooLarge), and parse it
+    as ``parse_bounded_json`` does.
+    """
     # Flask 3.1: a per-request limit, applied by Werkzeug to the declared length and to a
     # chunked stream. A stream is cut at the limit without an error, so one byte more is
     # read: a body that fills it is over the limit.
@@ -180,9 +185,15 @@ def _check_api_body() -> None:
         raw = None
     if raw is None or len(raw) > limit:
         raise PayloadTooLarge(f"the body has more than {limit} bytes", field="(body)")
-    g.api_json = parse_bounded_json(raw)  # the view may take it from here instead of parsing again
+    g.api_json = parse_bounded_json(raw, required=required)  # the view may take it from here
+    return g.api_json
+
+
+def _check_api_body() -> None:
+    if request.method == "POST" and request.path.startswith("/api/") and request.endpoint not in READ_BY_VIEW:
+        read_json_body(_body_limit())
 
 
 def init_app(app: Flask) -> None:
-    """Check every API body before its view runs."""
+    """Check every API body before its view runs (in it, for ``READ_BY_VIEW``)."""
     app.before_request(_check_api_body)

@@ -18,10 +18,11 @@ a path (``_relative_redirect``): Werkzeug builds them from the request's Host he
 
 Every response gets ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy:
 same-origin`` (share pages: ``no-referrer``, so the secret in their URL never leaves).
-Researcher pages (``RESEARCHER_BLUEPRINTS``) and share pages also get a
-Content-Security-Policy: scripts only from this server or inline with this request's
-nonce (``nonce="{{ csp_nonce }}"`` in templates), no framing (``frame-ancestors 'none'``).
-Participant and demo-site pages get none: the demo site carries the tracker snippet
+Researcher pages (``RESEARCHER_BLUEPRINTS``, their JSON and exports included) and share
+pages also get ``Cache-Control: no-store`` and a Content-Security-Policy: scripts only
+from this server or inline with this request's nonce (``nonce="{{ csp_nonce }}"`` in
+templates), no framing (``frame-ancestors 'none'``).
+Participant and demo-site pages get no CSP: the demo site carries the tracker snippet
 inline, as a customer's site does, and participant pages may be framed by a study's site.
 """
 
@@ -93,6 +94,8 @@ def _security_headers(response: Response) -> Response:
     headers["Referrer-Policy"] = "no-referrer" if shared else headers.get("Referrer-Policy", "same-origin")
     if shared or (request.blueprint or "") in RESEARCHER_BLUEPRINTS:
         headers.setdefault("Content-Security-Policy", CSP.format(nonce=csp_nonce()))
+        # They show participants' answers: no copy stays in a shared computer's cache or a proxy.
+        headers["Cache-Control"] = "no-store"
     return response
 
 
