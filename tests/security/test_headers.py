@@ -61,8 +61,29 @@ def test_every_get_route_sends_the_security_headers(app: Flask, tmp_path: Path, 
             assert "object-src 'none'" in csp and "base-uri 'none'" in csp
             assert "'unsafe-inline'" not in csp.split("script-src", 1)[1].split(";")[0], endpoint
             _nonce(csp)
+        if blueprint in RESEARCHER_BLUEPRINTS or endpoint == "reports.shared":
+            assert "no-store" in headers.get("Cache-Control", ""), endpoint
         seen.add(blueprint)
     assert {"researcher", "reports", "probes", "participant", "api", "static"} <= seen
+
+
+def test_researcher_pages_exports_and_share_pages_are_never_stored(app: Flask, tmp_path: Path) -> None:
+    # They show participants' free text: a shared computer's cache or a proxy keeps no copy.
+    secret = _seed(app, tmp_path)
+    client = app.test_client()
+    shared = client.get(f"/share/{secret}")
+    assert shared.status_code == 200 and shared.headers.get("Cache-Control") == "no-store"
+    client.post("/login", data={"email": EMAIL, "password": PASSWORD})
+    for url in (
+        "/studies/shop/summary",
+        "/studies/shop/attempts.csv",
+        "/studies/shop/summary.json",
+        "/studies",
+    ):
+        response = client.get(url)
+        response.close()  # the CSV is streamed
+        assert response.status_code == 200, url
+        assert response.headers.get("Cache-Control") == "no-store", url
 
 
 def test_each_response_has_its_own_nonce_and_the_pages_scripts_carry_it(app: Flask, tmp_path: Path) -> None:
