@@ -36,3 +36,26 @@ def test_load_and_the_editor_refuse_a_control_character_and_store_nothing(app: F
     path = tmp_path / "study.yaml"
     path.write_text(helpdesk_with("title: Getting help", "title: Getting\x0bhelp"), encoding="utf-8")
     assert_nothing_stored_anywhere(app, path, 13, "title")
+
+
+TABS = [
+    ("before_a_task_key", "    target_time_s: 30\n    stage: consideration",
+     "\ttarget_time_s: 30\n    stage: consideration", 99, "tasks.target_time_s", "a tab at column 1"),
+    ("before_a_site_key", "  base_url: /demo", "\tbase_url: /demo", 33, "site.base_url", "a tab at column 1"),
+    ("after_a_dash", "  - id: open-ticket", "  -\tid: open-ticket", 70, "tasks.id", "a tab at column 4"),
+    ("in_block_text", "  Thank you for helping", "\tThank you for helping", 22, "consent",
+     "a tab at column 1"),
+    ("before_a_list_item", '      - click: "a#helpdesk-link"\n      - click: "#open-ticket"',
+     '\t  - click: "a#helpdesk-link"\n      - click: "#open-ticket"', 83, "tasks.ideal_path.click",
+     "a tab at column 1"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("old", "new", "line", "field", "fragment"), [c[1:] for c in TABS],
+                         ids=[c[0] for c in TABS])  # fmt: skip
+def test_a_tab_that_indents_is_refused_at_its_own_line(
+    tmp_path: Path, old: str, new: str, line: int, field: str, fragment: str
+) -> None:
+    path = tmp_path / "study.yaml"
+    path.write_text(helpdesk_with(old, new), encoding="utf-8")
+    assert_refused(path, line, field, f"YAML syntax error: {fragment} (YAML indents with spaces only")

@@ -20,8 +20,12 @@ def syntax_error(error: yaml.YAMLError, text: str, path: str) -> ScenarioError:
         mark = error.problem_mark or error.context_mark
         if error.context_mark and (error.context or "").startswith("while scanning"):
             mark = error.context_mark  # an unclosed quote: name where it opened, not the end of file
-        line = mark.line + 1 if mark else None
         problem = f"{error.problem or 'invalid YAML'}{f' ({error.context})' if error.context else ''}"
+        tab = _refused_tab(error, text)
+        if tab is not None:  # the tab's own line: the scalar or block being scanned began above it
+            mark, column = error.problem_mark, tab + 1
+            problem = f"a tab at column {column} (YAML indents with spaces only: replace the tab with spaces)"
+        line = mark.line + 1 if mark else None
         field = syntax_error_field(text, line or 0)
         return ScenarioError(f"YAML syntax error: {problem}", path=path, line=line, field=field)
     found = (
@@ -34,6 +38,22 @@ def syntax_error(error: yaml.YAMLError, text: str, path: str) -> ScenarioError:
         hint = "delete it: it may not show in an editor"
         return ScenarioError(f"{why} ({hint})", path=path, line=line, field=syntax_error_field(text, line))
     return ScenarioError(f"YAML error: {' '.join(str(error).split())}", path=path, line=1, field="(document)")
+
+
+def _refused_tab(error: yaml.MarkedYAMLError, text: str) -> int | None:
+    """The 0-based column of the tab on the problem's line, when a tab is what the scanner refused.
+
+    libyaml says "found a tab character ..." when a tab indents, and "found character that
+    cannot start any token" when one follows a dash or starts a line in a mapping.
+    """
+    mark = error.problem_mark
+    if mark is None:
+        return None
+    lines = text.split("\n")
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    if "tab" in (error.problem or "") or line[mark.column : mark.column + 1] == "\t":
+        return line.find("\t") if "\t" in line else None
+    return None
 
 
 def syntax_error_field(text: str, line: int) -> str:
