@@ -66,12 +66,19 @@ def signed_in(app: Flask) -> Any:
     return client
 
 
-def assert_nothing_stored_anywhere(app: Flask, path: Path, line: int, field: str) -> None:
-    """``scenarios load`` exits 1 and the editor's check and save refuse the text (no 500); no version."""
+def assert_load_stores_nothing(app: Flask, path: Path, line: int, field: str) -> None:
+    """``uxlab scenarios load`` refuses ``path`` at ``line`` and ``field``, exits 1 and stores no version."""
     env = {"UXLAB_DATABASE_URL": app.config["DATABASE_URL"], "UXLAB_SECRET_KEY": "test-secret"}
     loaded = CliRunner().invoke(cli, ["scenarios", "load", str(path)], env=env)
     assert isinstance(loaded.exception, SystemExit) and loaded.exit_code == 1, loaded.output
     assert loaded.output.startswith(f"{path}:{line}: {field}: ") and "nothing stored" in loaded.output
+    with app.app_context():
+        assert get_session().exec(select(StudyVersion)).first() is None
+
+
+def assert_nothing_stored_anywhere(app: Flask, path: Path, line: int, field: str) -> None:
+    """``scenarios load`` exits 1 and the editor's check and save refuse the text (no 500); no version."""
+    assert_load_stores_nothing(app, path, line, field)
     text = path.read_bytes().decode("utf-8")
     client = signed_in(app)
     checked = client.post("/studio/check", json={"scenario": text}, headers={"Accept": "application/json"})

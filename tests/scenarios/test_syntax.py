@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from tests.scenarios.refusals import assert_nothing_stored_anywhere, assert_refused, helpdesk_with
+from tests.scenarios.refusals import (
+    assert_load_stores_nothing,
+    assert_nothing_stored_anywhere,
+    assert_refused,
+    helpdesk_with,
+)
 
 UNPRINTABLE = [
     ("vertical_tab_in_a_title", "title: Getting help", "title: Getting\x0bhelp", 13, "title",
@@ -59,3 +64,23 @@ def test_a_tab_that_indents_is_refused_at_its_own_line(
     path = tmp_path / "study.yaml"
     path.write_text(helpdesk_with(old, new), encoding="utf-8")
     assert_refused(path, line, field, f"YAML syntax error: {fragment} (YAML indents with spaces only")
+
+
+def test_a_byte_that_is_not_utf8_is_refused_at_its_line_and_column(app: Flask, tmp_path: Path) -> None:
+    path = tmp_path / "study.yaml"
+    title = "title: Getting help at Acme Networks"
+    path.write_bytes(helpdesk_with(title, title + " café").encode("latin-1"))
+    why = f"not UTF-8 text (byte 0xe9 at column {len(title) + 5}; save the file as UTF-8)"
+    assert_refused(path, 13, "title", why)
+    assert_load_stores_nothing(app, path, 13, "title")
+    # Columns count characters: "é" before the bad byte is one column, not two bytes.
+    path.write_bytes(
+        helpdesk_with(title, "title: Café ").encode("utf-8").replace(b"Caf\xc3\xa9 ", b"Caf\xc3\xa9 \xff")
+    )
+    assert_refused(path, 13, "title", "not UTF-8 text (byte 0xff at column 13;")
+
+
+def test_a_utf16_file_is_refused_as_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "study.yaml"
+    path.write_bytes(helpdesk_with("", "").encode("utf-16"))
+    assert_refused(path, 1, "(file)", "UTF-16 text (expected UTF-8: save the file as UTF-8)")

@@ -31,7 +31,7 @@ from uxlab.scenarios.schema import (
     TaskSpec,
 )
 from uxlab.scenarios.site import SITE_KEYS, Site
-from uxlab.scenarios.syntax import syntax_error
+from uxlab.scenarios.syntax import decode, syntax_error
 from uxlab.scenarios.tasks import parse_task, site_path
 
 # libyaml's loader keeps line numbers too and is some 20 times faster.
@@ -42,11 +42,11 @@ def load(path: str | Path) -> Scenario:
     """Read and validate a scenario file."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
+        data = Path(path).read_bytes()
+    except OSError as error:
+        reason = error.strerror or str(error)
         raise ScenarioError(f"cannot read the file ({reason})", path=name, field="(file)") from error
-    return loads(text, name)
+    return loads(decode(data, name), name)
 
 
 def loads(text: str, path: str = "<string>") -> Scenario:

@@ -7,11 +7,29 @@ the character is found in the text instead.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 import yaml
 
 from uxlab.errors import ScenarioError
+
+
+def decode(data: bytes, path: str) -> str:
+    """The text of a file that should be UTF-8; a byte that is not is refused at its line and column."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            why = "is UTF-16 text (expected UTF-8: save the file as UTF-8)"
+            raise ScenarioError(why, path=path, line=1, field="(file)") from error
+        before = data[: error.start]  # UTF-8 up to the bad byte
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1
+        why = f"not UTF-8 text (byte 0x{data[error.start]:02x} at column {column}; save the file as UTF-8)"
+        field = syntax_error_field(data.decode("utf-8", "replace"), line)
+        raise ScenarioError(why, path=path, line=line, field=field) from error
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it: lines end in \n
 
 
 def syntax_error(error: yaml.YAMLError, text: str, path: str) -> ScenarioError:
