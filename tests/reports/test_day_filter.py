@@ -98,3 +98,32 @@ def test_the_csv_downloads_count_a_session_on_its_start_day(
     assert len(_participants(downloads.responses_csv(tokyo, "cx", Filters(until=EVE)))) == answers
     phone = Filters(since=EVE, until=NEXT, device="phone")
     assert _participants(downloads.attempts_csv(tokyo, "cx", phone)) == [morning] * 3
+
+
+def test_probe_runs_are_dated_in_utc_and_filtered_by_their_utc_day(tokyo: Session, tmp_path: Path) -> None:
+    """probes.csv wrote ``received_at`` with ``isoformat()``: on PostgreSQL in Tokyo an upload
+    received at 23:50 UTC read "2026-12-01T08:50:00+09:00", and the date filter took its day
+    from that text (December 1). It is now "2026-11-30T23:50:00.000Z", as every export writes
+    a moment, on November 30."""
+    from tests.probe.report_data import complete_report
+    from uxlab import probe_uploads
+
+    seed.seed(tokyo, tmp_path, (seed.PEOPLE[0],))
+    secret = probe_uploads.create_token(tokyo, "cx", "ci")
+    report = complete_report(
+        {
+            "build": {"commit": "abc", "time": "2026-11-30T23:40:00Z"},
+            "pages": [{"path": "/", "profile": "desktop", "runs": [{"metrics": {"lcp_ms": 900.0}}]}],
+        }
+    )
+    upload = probe_uploads.store_upload(tokyo, probe_uploads.authenticate(tokyo, f"Bearer {secret}"), report)
+    upload.received_at = LATE
+    tokyo.add(upload)
+    tokyo.commit()
+
+    def rows(filters: Filters) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO("".join(downloads.probes_csv(tokyo, "cx", filters)))))
+
+    (row,) = rows(Filters(until=EVE))
+    assert (row["received_at"], row["build_time"]) == ("2026-11-30T23:50:00.000Z", "2026-11-30T23:40:00.000Z")
+    assert rows(Filters(since=NEXT)) == []

@@ -73,8 +73,8 @@ def iter_probe_rows(db: Session, slug: str, filters: Filters) -> Iterator[dict[s
     for result, upload in db.exec(query.execution_options(yield_per=CHUNK_ROWS)):
         row = {
             "study": slug, "upload": upload.id, "commit": upload.commit, "branch": upload.branch,
-            "build_time": upload.build_time.isoformat() if upload.build_time else None,
-            "received_at": upload.received_at.isoformat(), "page": result.page, "profile": result.profile,
+            "build_time": export.iso_utc(upload.build_time),
+            "received_at": export.iso_utc(upload.received_at), "page": result.page, "profile": result.profile,
             "run": result.run, "representative": result.representative, "score": result.score,
         }  # fmt: skip
         row.update({m: result.metrics.get(m) for m in PROBE_METRICS})

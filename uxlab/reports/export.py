@@ -87,8 +87,9 @@ TABLES = {"attempts": ATTEMPT_COLUMNS, "responses": RESPONSE_COLUMNS, "questions
 __all__ = ["csv_cell", "csv_chunks", "write_csv", "write_json"]  # the writer, where callers found it
 
 
-def _iso(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a Z, or None."""
+def iso_utc(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z and milliseconds, or None (every export's form of a moment;
+    PostgreSQL hands back moments in the connection's time zone)."""
     if moment is None:
         return None
     if moment.tzinfo is not None:
@@ -165,8 +166,8 @@ def iter_attempt_rows(
     for row in _stream(db, query):
         yield {
             **row,
-            "started_at": _iso(row["started_at"]),
-            "ended_at": _iso(row["ended_at"]),
+            "started_at": iso_utc(row["started_at"]),
+            "ended_at": iso_utc(row["ended_at"]),
             "path": list(row["path"] or []),
         }
 
@@ -215,7 +216,7 @@ def iter_response_rows(db: Session, slug: str, filters: Filters | None = None) -
         )
     )
     for row in _stream(db, where_filters(_with_exclusions(query), _study_id(db, slug), filters or ALL)):
-        yield {**row, "answered_at": _iso(row["answered_at"])}
+        yield {**row, "answered_at": iso_utc(row["answered_at"])}
 
 
 def iter_question_rows(db: Session, slug: str, filters: Filters | None = None) -> Iterator[Row]:
@@ -229,7 +230,7 @@ def iter_question_rows(db: Session, slug: str, filters: Filters | None = None) -
         .order_by(col(ParticipantSession.started_at), col(ParticipantSession.id), qa.id)
     )
     for row in _stream(db, where_filters(_with_exclusions(query), _study_id(db, slug), filters or ALL)):
-        yield {**row, "answered_at": _iso(row["answered_at"])}
+        yield {**row, "answered_at": iso_utc(row["answered_at"])}
 
 
 def export_study(db: Session, slug: str, out: TextIO, fmt: str, what: str = "all") -> int:
