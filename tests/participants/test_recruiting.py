@@ -242,6 +242,7 @@ def test_the_screener_counts_rejections_and_records_no_participant(any_app: Flas
     assert client.get("/s/panel?pid=z").location == "/s/panel/screener?pid=z"
     page = client.get("/s/panel/screener?pid=z")
     assert 'type="radio" name="router"' in page.text and 'type="checkbox" name="isp"' in page.text
+    assert page.headers["Cache-Control"] == "no-store"  # as every study page
     missing = client.post("/s/panel/screener?pid=z", data={"router": "have"})
     assert missing.status_code == 400 and any_db.exec(select(Screening)).all() == []
     out = client.post("/s/panel/screener?pid=z", data={"router": "have", "isp": ["acme", "dunno"]})

@@ -20,6 +20,8 @@ from uxlab.web.recruit_pages import link_args
 
 bp = Blueprint("screener", __name__, url_prefix="/s/<slug>/screener")
 bp.register_error_handler(StudyFull, recruit_pages.full)
+# A study page like the others: never from an HTTP cache, reloaded when Back restores it.
+bp.after_request(participant._never_from_the_page_cache)
 
 
 @bp.route("", methods=["GET", "POST"])
