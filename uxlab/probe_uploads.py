@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -20,6 +21,12 @@ from uxlab.models import ApiToken, ProbeResult, ProbeUpload, Study, utcnow
 
 SCHEMA_VERSION = probe_report.SCHEMA_VERSION
 HISTORY_METRICS = ("score", "ttfb_ms", "fcp_ms", "lcp_ms", "si_ms", "cls", "tbt_ms")
+# RFC 3339's date-time (section 5.6), what the schema's ``format: date-time`` means:
+# 2026-11-25T12:00:00Z, 2026-11-25T13:00:00.5+01:00; a second of 60 is a leap second.
+DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?"
+    r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+)
 
 
 def hash_token(secret: str) -> str:
@@ -83,20 +90,30 @@ def authenticate(db: Session, authorization: str | None) -> ApiToken:
     return token
 
 
-def _build_time(value: str | None) -> datetime | None:
+def _date_time(value: str | None, where: str) -> datetime | None:
+    """Return an RFC 3339 date-time as a datetime (None for None); BadRequest naming ``where`` else.
+
+    The schema's ``format: date-time`` is checked here: jsonschema checks formats only when
+    asked to, and this one only with the rfc3339-validator package.
+    """
     if value is None:
         return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise BadRequest("build.time must be an ISO 8601 time", field="build.time") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if DATE_TIME.fullmatch(value):
+        try:  # a leap second is stored as :59, which is all a datetime can hold
+            return datetime.fromisoformat((value[:17] + min(value[17:19], "59") + value[19:]).upper())
+        except ValueError:  # a month or a day that does not exist (2026-02-30)
+            pass
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    raise BadRequest(
+        f"{where}: expected an RFC 3339 date-time such as 2026-11-25T12:00:00Z, got {shown!r}", field=where
+    )
 
 
 def store_upload(db: Session, token: ApiToken, body: Any) -> ProbeUpload:
     """Validate and store a report uploaded with ``token``; BadRequest stores nothing,
     Forbidden when the report names another study."""
     report = probe_report.from_json(body)
+    _date_time(report.started_at, "started_at")
     study = db.get(Study, token.study_id)
     assert study is not None
     if report.study not in (None, study.slug):
@@ -107,7 +124,7 @@ def store_upload(db: Session, token: ApiToken, body: Any) -> ProbeUpload:
         token_id=token.id,
         commit=build.commit,
         branch=build.branch,
-        build_time=_build_time(build.time),
+        build_time=_date_time(build.time, "build.time"),
         exit_code=report.summary.exit_code,
         report=probe_report.to_json(report),
     )

@@ -143,6 +143,58 @@ def test_unparsable_or_absurd_json_is_a_400(app: Flask, body: str) -> None:
         assert get_session().exec(select(ProbeUpload)).all() == []
 
 
+def _uploader(app: Flask) -> Any:
+    """Post a report to ``/api/v1/probes`` with a fresh token of the helpdesk study."""
+    with app.app_context():
+        db = get_session()
+        studies.store_scenario(db, scenarios.load(HELPDESK))
+        headers = {"Authorization": f"Bearer {probe_uploads.create_token(db, 'helpdesk')}"}
+    client = app.test_client()
+    return lambda report: client.post("/api/v1/probes", json=report, headers=headers)
+
+
+def _uploads(app: Flask) -> int:
+    with app.app_context():
+        return len(get_session().exec(select(ProbeUpload)).all())
+
+
+@pytest.mark.parametrize(
+    "time",
+    [
+        "not a date <script>",
+        "2026-11-25",
+        "2026-11-25T12:00:00",  # no offset: a local time, not an instant
+        "2026-11-25 12:00:00Z",
+        "2026-02-30T12:00:00Z",
+        "2026-11-25T24:00:00Z",
+        "2026-11-25T12:00:00+01:60",
+        "2026-11-25T12:00:00.Z",
+        "\uff12026-11-25T12:00:00Z",  # a full-width digit
+    ],
+)
+def test_a_time_that_is_not_an_rfc_3339_date_time_is_a_400_naming_it(app: Flask, time: str) -> None:
+    upload = _uploader(app)
+    for field in ("started_at", "build.time"):
+        report = _report(1000.0)
+        if field == "started_at":
+            report["started_at"] = time
+        else:
+            report["build"]["time"] = time
+        answer = upload(report)
+        assert answer.status_code == 400, (field, answer.get_data(as_text=True))
+        assert answer.get_json()["error"]["field"] == field
+    assert _uploads(app) == 0
+
+
+def test_rfc_3339_date_times_are_accepted(app: Flask) -> None:
+    upload = _uploader(app)
+    for time in ("2026-11-25T12:00:00.25+01:00", "2026-11-25t12:00:00z", "2016-12-31T23:59:60Z"):
+        report = _report(1000.0)
+        report["started_at"] = report["build"]["time"] = time
+        assert upload(report).status_code == 201, time
+    assert _uploads(app) == 3
+
+
 def test_the_token_is_checked_before_the_body_is_read(app: Flask) -> None:
     """Without a valid token an upload is a 401, whatever its body: it is neither read nor parsed."""
     with app.app_context():
