@@ -110,3 +110,38 @@ def test_a_bad_value_inside_a_list_names_its_own_line(tmp_path: Path) -> None:
     path = tmp_path / "study.yaml"
     path.write_text(helpdesk_with('ces_version: "2.0"', 'ces_version:\n  - "2.0"\n  - !!int x'), "utf-8")
     assert_refused(path, 49, "ces_version", "not a valid whole number: x")
+
+
+CONTROLS = [
+    ("nul_in_a_title", "title: Getting help at Acme Networks", 'title: "Getting\\0help"', 13, "title",
+     "U+0000"),
+    ("escape_in_a_touchpoint", "touchpoint: Contact page", 'touchpoint: "Contact\\epage"', 101,
+     "tasks[2].touchpoint", "U+001B"),
+    ("bell_in_an_accepted_answer", '"555 0100"]', '"555\\a0100"]', 97,
+     "tasks[2].success.answer.accepted[1]", "U+0007"),
+    ("delete_in_an_option", "", 'questions:\n  - {id: q, type: single, text: Q?, options: [a, "c\\x7f"]}\n',
+     HELPDESK_LINES + 2, "questions[0].options[1]", "U+007F"),
+    ("c1_control_in_a_slug", "slug: helpdesk", 'slug: "help\\x9bdesk"', 12, "slug", "U+009B"),
+    ("nul_in_a_key", "", '"ti\\0tle": x\n', HELPDESK_LINES + 1, "(document)", "U+0000"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("old", "new", "line", "field", "code"), [c[1:] for c in CONTROLS],
+                         ids=[c[0] for c in CONTROLS])  # fmt: skip
+def test_a_control_character_in_a_quoted_value_is_refused(
+    tmp_path: Path, old: str, new: str, line: int, field: str, code: str
+) -> None:
+    path = tmp_path / "study.yaml"
+    path.write_text(helpdesk_with(old, new), encoding="utf-8")
+    assert_refused(path, line, field, f"contains the control character {code} (expected text without")
+
+
+def test_load_and_the_editor_refuse_a_nul_and_store_nothing(app: Flask, tmp_path: Path) -> None:
+    path = tmp_path / "study.yaml"
+    path.write_text(helpdesk_with("title: Getting help at Acme Networks", 'title: "Getting\\0help"'), "utf-8")
+    assert_nothing_stored_anywhere(app, path, 13, "title")
+
+
+def test_tabs_and_line_breaks_stay_allowed_in_text() -> None:
+    text = helpdesk_with("title: Getting help at Acme Networks", 'title: "Getting\\thelp\\r\\nat Acme"')
+    assert scenarios.loads(text).title == "Getting\thelp\r\nat Acme"

@@ -16,7 +16,14 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from uxlab.errors import ScenarioError
-from uxlab.scenarios.scalars import TIMESTAMP_TAG, UNBUILDABLE, DatesAsText, first_unbuildable, unbuildable
+from uxlab.scenarios.scalars import (
+    TIMESTAMP_TAG,
+    UNBUILDABLE,
+    DatesAsText,
+    first_control,
+    first_unbuildable,
+    unbuildable,
+)
 
 NULL_TAG = "tag:yaml.org,2002:null"
 T = TypeVar("T")
@@ -100,6 +107,9 @@ class Reader:
 
     def value(self, node: yaml.Node, field: str = "(value)") -> Any:
         """Build the plain Python value of a node (scalars, lists, mappings)."""
+        control = first_control(node)
+        if control is not None:
+            self.fail(control[0], field, control[1])
         try:
             return self._constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as error:

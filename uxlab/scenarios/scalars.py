@@ -2,10 +2,14 @@
 
 PyYAML's safe constructor turns ``2026-02-29`` into a date (or a ValueError: 2026 has no
 29 February) and ``!!int abc`` into a ValueError; none of that is a YAMLError, so the
-reader catches ``UNBUILDABLE`` and says which scalar could not be built, and why.
+reader catches ``UNBUILDABLE`` and says which scalar could not be built, and why. A
+quoted scalar may hold control characters through escapes; ``first_control`` finds them.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterator
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -15,6 +19,10 @@ TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 # (ValueError), `!!int ''` (IndexError), `!!bool maybe` (KeyError), `!!timestamp yesterday`
 # (AttributeError).
 UNBUILDABLE = (ArithmeticError, AttributeError, LookupError, TypeError, ValueError)
+# Control characters a quoted scalar can still hold through escapes ("\0", "\e", "\x7f"): a
+# NUL cannot be stored in PostgreSQL text (and the events API refuses one), the others are
+# invisible on a page. Tab and line breaks are text; lone surrogates cannot be encoded.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 KINDS = {"int": "whole number", "float": "number", "bool": "true/false value", "timestamp": "date"}
 
 
@@ -41,8 +49,29 @@ def unbuildable(node: yaml.ScalarNode, error: Exception) -> str:
     return f"not a valid {kind}: {_shown(node.value)}{detail}"
 
 
+def first_control(node: yaml.Node) -> tuple[yaml.ScalarNode, str] | None:
+    """The first scalar in ``node`` holding a ``CONTROL`` character, and why it is refused."""
+    for scalar in _scalars(node):
+        found = CONTROL.search(scalar.value)
+        if found:
+            code = f"U+{ord(found.group()):04X}"
+            why = f"contains the control character {code} (expected text without control characters)"
+            return scalar, why
+    return None
+
+
 def first_unbuildable(node: yaml.Node) -> tuple[yaml.ScalarNode, Exception] | None:
     """The first scalar in ``node`` (itself or inside it, in file order) that cannot be built."""
+    for scalar in _scalars(node):
+        try:
+            DatesAsText().construct_object(scalar)
+        except UNBUILDABLE as error:
+            return scalar, error
+    return None
+
+
+def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
+    """The scalars of ``node`` (itself, or those inside it), in file order, each once."""
     pending, seen = [node], set()
     while pending:
         current = pending.pop()
@@ -50,15 +79,11 @@ def first_unbuildable(node: yaml.Node) -> tuple[yaml.ScalarNode, Exception] | No
             continue
         seen.add(id(current))
         if isinstance(current, yaml.ScalarNode):
-            try:
-                DatesAsText().construct_object(current)
-            except UNBUILDABLE as error:
-                return current, error
+            yield current
         elif isinstance(current, yaml.SequenceNode):
             pending.extend(reversed(current.value))
         elif isinstance(current, yaml.MappingNode):
             pending.extend(reversed([n for pair in current.value for n in pair]))
-    return None
 
 
 def _shown(text: str) -> str:
