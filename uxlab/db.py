@@ -6,6 +6,8 @@ statement at most DB_STATEMENT_TIMEOUT_S (PostgreSQL's ``statement_timeout``, SQ
 timeout). The errors that mean "unavailable, try again" are ``DATABASE_UNAVAILABLE``; the
 app answers them with 503 (``uxlab.app``), and ``Availability`` logs one line when this
 process finds the database gone and one when it is back, not a traceback per request.
+A database without this uxlab's tables is not an outage: ``schema_problem`` says what
+``uxlab db upgrade`` would do, for the commands and ``/readyz``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app, g
 from sqlalchemy import Connection, Engine, event, exc, func, make_url, select
 from sqlmodel import Session, create_engine
@@ -112,18 +116,23 @@ def make_engine(
 
 
 class Availability:
-    """Whether this process last found the database answering; logs a line only when that changes."""
+    """Whether this process last found the database answering, and with this uxlab's tables;
+    logs a line only when either changes."""
 
     def __init__(self, logger: logging.Logger) -> None:
         self.logger = logger
         self.down = False
+        self.schema_bad = False  # without this uxlab's tables, or behind its migrations
         self._lock = threading.Lock()
 
     def failed(self, error: BaseException) -> None:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        if error_line(error).startswith(SQLITE_SCHEMA_ERRORS):
+            self.schema_checked(f"{error_line(error)} (tables missing or behind the code)")
+            return
         with self._lock:
             changed, self.down = not self.down, True
         if changed:
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             self.logger.warning("database unavailable: %s", reason)
 
     def answered(self) -> None:
@@ -133,6 +142,20 @@ class Availability:
             changed, self.down = self.down, False
         if changed:
             self.logger.warning("database available again")
+
+    def schema_checked(self, problem: str | None) -> None:
+        """Note what ``schema_problem`` found (None: the latest migration); log when that turns."""
+        with self._lock:
+            changed, self.schema_bad = self.schema_bad != bool(problem), bool(problem)
+        if changed and problem:
+            self.logger.warning("database schema: %s; run `uxlab db upgrade`", problem)
+        elif changed:
+            self.logger.warning("database schema is up to date again")
+
+
+# SQLite's words for a table or column the code expects and the database lacks: the schema
+# is missing or behind, which waiting does not mend (PostgreSQL says it as a ProgrammingError).
+SQLITE_SCHEMA_ERRORS = ("no such table", "no such column")
 
 
 def availability() -> Availability:
@@ -160,6 +183,35 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(alembic_config(unlimited), revision)
     finally:
         unlimited.dispose()
+
+
+def schema_problem(connection: Connection) -> str | None:
+    """What keeps the database from serving this uxlab, as words after "the database":
+    "has no uxlab tables" or "is behind the latest migration (...)"; None when it is at the
+    latest migration.
+
+    A revision this uxlab does not know (a newer uxlab migrated the database) is no problem:
+    during a rolling deployment the older processes keep serving until they are replaced.
+    """
+    current = set(MigrationContext.configure(connection).get_current_heads())
+    heads, known = _revisions()
+    if not current:
+        return "has no uxlab tables"
+    if current == heads or not current <= known:
+        return None
+    return (
+        f"is behind the latest migration (at {', '.join(sorted(current))}; latest {', '.join(sorted(heads))})"
+    )
+
+
+def _revisions() -> tuple[set[str], set[str]]:
+    """This uxlab's head revisions and every revision it knows, read once per app."""
+    found: tuple[set[str], set[str]] | None = current_app.extensions.get("uxlab.revisions")
+    if found is None:
+        scripts = ScriptDirectory.from_config(alembic_config(get_engine()))
+        found = (set(scripts.get_heads()), {script.revision for script in scripts.walk_revisions()})
+        current_app.extensions["uxlab.revisions"] = found
+    return found
 
 
 def init_app(app: Flask) -> None:

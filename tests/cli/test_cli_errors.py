@@ -6,13 +6,17 @@ exits with status 1, never a traceback; a database URL is printed with its passw
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from click.testing import CliRunner, Result
 from sqlalchemy import make_url
 
+from uxlab.app import create_app
 from uxlab.cli import cli
+from uxlab.db import MIGRATIONS_DIR, get_engine, upgrade
 
 HELPDESK = Path(__file__).resolve().parents[2] / "scenarios" / "helpdesk.yaml"
 
@@ -70,3 +74,66 @@ def test_db_upgrade_prints_the_database_url_without_its_password(postgres_url: s
     assert "s3cret" not in result.output
     masked = make_url(with_password).render_as_string(hide_password=True)
     assert f"database at {masked} is up to date" in result.stdout
+
+
+def _revision_before_the_latest() -> str:
+    scripts = ScriptDirectory(str(MIGRATIONS_DIR))
+    (head,) = scripts.get_heads()
+    before = scripts.get_revision(head).down_revision
+    assert isinstance(before, str)
+    return before
+
+
+def _free_port_taken() -> socket.socket:
+    """A listening socket: a server that did start on its port would fail, not block the test."""
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    return taken
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        *COMMANDS[1:],
+        ["tokens", "create", "helpdesk"],
+        ["sweep"],
+        ["demo", "--remove-data"],
+        ["serve", "--port", "{port}"],
+    ],
+    ids=" ".join,
+)
+def test_a_database_without_tables_is_one_line_saying_to_run_db_upgrade(
+    tmp_path: Path, args: list[str]
+) -> None:
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()  # what a researcher gets by pointing uxlab at a new file
+    with _free_port_taken() as taken:
+        port = str(taken.getsockname()[1])
+        result = run([arg.format(port=port) for arg in args], {"UXLAB_DATABASE_URL": f"sqlite:///{empty}"})
+    assert_one_line(
+        result, f"uxlab: the database sqlite:///{empty} has no uxlab tables; run `uxlab db upgrade`"
+    )
+
+
+def test_a_database_behind_the_latest_migration_is_one_line_naming_both(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    old = _revision_before_the_latest()
+    app = create_app({"DATABASE_URL": url})
+    with app.app_context():
+        upgrade(get_engine(), old)
+    app.extensions["uxlab.engine"].dispose()
+    result = run(["users", "list"], {"UXLAB_DATABASE_URL": url})
+    assert_one_line(result, f"uxlab: the database {url} is behind the latest migration (at {old}; latest ")
+    assert result.stderr.rstrip().endswith("); run `uxlab db upgrade`")
+    upgraded = run(["db", "upgrade"], {"UXLAB_DATABASE_URL": url})
+    assert upgraded.exit_code == 0, upgraded.output
+    assert run(["users", "list"], {"UXLAB_DATABASE_URL": url}).exit_code == 0
+
+
+@pytest.mark.parametrize("args", [["db", "upgrade"], ["users", "list"]], ids=" ".join)
+def test_a_file_that_is_not_a_database_is_one_line(tmp_path: Path, args: list[str]) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database, but a long enough line of text to be read as a header\n" * 3)
+    result = run(args, {"UXLAB_DATABASE_URL": f"sqlite:///{notes}"})
+    assert_one_line(result, f"uxlab: cannot use the database sqlite:///{notes}: file is not a database")

@@ -37,10 +37,12 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
 def with_app(func: Callable[Concatenate[Flask, P], R]) -> Callable[P, R]:
     """Run ``func(app, ...)`` in the context of an app built from the UXLAB_* settings.
 
-    The engine is disposed afterwards, however the command ends, so no connection outlives
-    it; errors are reported as by ``reports_errors``.
+    A database without this uxlab's tables, or behind its latest migration, stops the
+    command before it starts, saying to run ``uxlab db upgrade`` (``check_database``). The
+    engine is disposed afterwards, however the command ends, so no connection outlives it;
+    errors are reported as by ``reports_errors``.
     """
-    return _in_app(func, bulk=False)
+    return _in_app(func, bulk=False, schema=True)
 
 
 def with_bulk_app(func: Callable[Concatenate[Flask, P], R]) -> Callable[P, R]:
@@ -50,10 +52,36 @@ def with_bulk_app(func: Callable[Concatenate[Flask, P], R]) -> Callable[P, R]:
     worker; an export of a million attempts may rightly run longer. These commands run
     without it, unless UXLAB_DB_STATEMENT_TIMEOUT_S is set.
     """
-    return _in_app(func, bulk=True)
+    return _in_app(func, bulk=True, schema=True)
 
 
-def _in_app(func: Callable[Concatenate[Flask, P], R], *, bulk: bool) -> Callable[P, R]:
+def with_migrating_app(func: Callable[Concatenate[Flask, P], R]) -> Callable[P, R]:
+    """``with_app`` for the commands that bring the schema up to date themselves (db upgrade, demo)."""
+    return _in_app(func, bulk=False, schema=False)
+
+
+def check_database(*, schema: bool = True) -> None:
+    """Connect first, so that whatever refuses this database (no such database, a file that is
+    not SQLite's) is one line; with ``schema``, refuse as one line a database without this
+    uxlab's tables or behind its latest migration."""
+    from flask import current_app
+    from sqlalchemy.exc import DBAPIError
+
+    from uxlab import db
+
+    where = db.masked_url(db.database_url(current_app))
+    try:
+        with db.get_engine().connect() as connection:
+            problem = db.schema_problem(connection) if schema else None
+    except db.DATABASE_UNAVAILABLE:
+        raise  # reported by _in_app, as during the command
+    except DBAPIError as error:
+        raise UxlabError(f"cannot use the database {where}: {db.error_line(error)}") from None
+    if problem:
+        raise UxlabError(f"the database {where} {problem}; run `uxlab db upgrade`")
+
+
+def _in_app(func: Callable[Concatenate[Flask, P], R], *, bulk: bool, schema: bool) -> Callable[P, R]:
     @functools.wraps(func)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         # Imported here: ``uxlab --help`` and ``uxlab probe`` need no web app.
@@ -64,6 +92,7 @@ def _in_app(func: Callable[Concatenate[Flask, P], R], *, bulk: bool) -> Callable
         where = db.masked_url(db.database_url(app))
         try:
             with app.app_context():
+                check_database(schema=schema)
                 return func(app, *args, **kwargs)
         except db.DATABASE_UNAVAILABLE as error:
             raise ServiceUnavailable(f"the database {where} is unavailable: {db.error_line(error)}") from None

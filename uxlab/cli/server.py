@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from uxlab.cli.command import with_app
+from uxlab.cli.command import check_database, with_app, with_migrating_app
 
 if TYPE_CHECKING:
     from flask import Flask  # annotations only: `uxlab probe` starts without Flask
@@ -21,7 +21,7 @@ def db() -> None:
 
 
 @db.command("upgrade", help="Create or migrate the database schema to the latest version.")
-@with_app
+@with_migrating_app
 def db_upgrade(app: Flask) -> None:
     from uxlab import db as database
 
@@ -30,7 +30,10 @@ def db_upgrade(app: Flask) -> None:
     click.echo(f"database at {database.masked_url(database.database_url(app))} is up to date")
 
 
-@click.command(help="Serve uxlab (development server; use gunicorn 'uxlab.wsgi:app' in production).")
+@click.command(
+    help="Serve uxlab (development server; use gunicorn 'uxlab.wsgi:app' in production). "
+    "Refuses a database without uxlab's tables or behind the latest migration: run 'uxlab db upgrade'."
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_app
@@ -58,7 +61,7 @@ def serve(app: Flask, host: str, port: int) -> None:
     is_flag=True,
     help="Delete the synthetic demo participants, builds and variant study, then exit.",
 )
-@with_app
+@with_migrating_app
 def demo(
     app: Flask, host: str, port: int, scenario_dir: Path | None, no_data: bool, remove_data: bool
 ) -> None:
@@ -67,6 +70,7 @@ def demo(
     from uxlab.demo.setup import prepare_demo
 
     if remove_data:
+        check_database()  # only the demo itself upgrades the database
         click.echo(
             f"removed {remove_demo_data(get_session())} demo participants, their builds and variant study"
         )
