@@ -109,11 +109,22 @@ def _date_time(value: str | None, where: str) -> datetime | None:
     )
 
 
+def _check_representative_runs(report: probe_report.ProbeReport) -> None:
+    """BadRequest unless each page's representative run is one of its runs (a JSON schema cannot say so)."""
+    for i, page in enumerate(report.pages):
+        if page.representative_run >= len(page.runs):
+            where, last = f"pages[{i}].representative_run", len(page.runs) - 1
+            raise BadRequest(
+                f"{where}: {page.representative_run} is not a run of the page (0 to {last})", field=where
+            )
+
+
 def store_upload(db: Session, token: ApiToken, body: Any) -> ProbeUpload:
     """Validate and store a report uploaded with ``token``; BadRequest stores nothing,
     Forbidden when the report names another study."""
     report = probe_report.from_json(body)
     _date_time(report.started_at, "started_at")
+    _check_representative_runs(report)
     study = db.get(Study, token.study_id)
     assert study is not None
     if report.study not in (None, study.slug):

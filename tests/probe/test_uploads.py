@@ -195,6 +195,21 @@ def test_rfc_3339_date_times_are_accepted(app: Flask) -> None:
     assert _uploads(app) == 3
 
 
+def test_a_representative_run_that_is_not_one_of_the_runs_is_a_400_naming_it(any_app: Flask) -> None:
+    upload = _uploader(any_app)
+    report = _report(1000.0)
+    runs = report["pages"][0]["runs"]
+    runs.append(runs[0])  # 3 runs: 0, 1 and 2
+    for index in (99, 3):
+        report["pages"][0]["representative_run"] = index
+        answer = upload(report)
+        assert answer.status_code == 400, (index, answer.get_data(as_text=True))
+        assert answer.get_json()["error"]["field"] == "pages[0].representative_run"
+    assert _uploads(any_app) == 0
+    report["pages"][0]["representative_run"] = 2
+    assert upload(report).status_code == 201
+
+
 def test_the_token_is_checked_before_the_body_is_read(app: Flask) -> None:
     """Without a valid token an upload is a 401, whatever its body: it is neither read nor parsed."""
     with app.app_context():
