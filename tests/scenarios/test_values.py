@@ -145,3 +145,32 @@ def test_load_and_the_editor_refuse_a_nul_and_store_nothing(app: Flask, tmp_path
 def test_tabs_and_line_breaks_stay_allowed_in_text() -> None:
     text = helpdesk_with("title: Getting help at Acme Networks", 'title: "Getting\\thelp\\r\\nat Acme"')
     assert scenarios.loads(text).title == "Getting\thelp\r\nat Acme"
+
+
+WORDS = [
+    ("questionnaires_not_a_list", "questionnaires: [sus, umux_lite, nps, csat, ces]", "questionnaires: sus",
+     45, "questionnaires",
+     "expected a list of questionnaire names (sus, umux_lite, nps, csat, ces), got text 'sus'"),
+    ("null_key", "", "~: x\n", HELPDESK_LINES + 1, "~", "keys must be text, got nothing (expected a mapping"),
+    ("number_key", "  base_url: /demo", "  base_url: /demo\n  1: x", 34, "site.1",
+     "keys must be text, got a number (1) (expected a mapping with base_url"),
+    ("binary_title", "title: Getting help at Acme Networks", "title: !!binary aGVsbG8=", 13, "title",
+     "expected text, got binary data (!!binary)"),
+    ("list_ces_version", 'ces_version: "2.0"', "ces_version: [2]", 47, "ces_version",
+     "got a list (expected one of: 2.0, 1.0)"),
+    ("python_tag", "title: Getting help at Acme Networks",
+     'title: !!python/object/apply:os.system ["echo PWNED"]', 13, "title",
+     "unknown tag !!python/object/apply:os.system (expected plain YAML without tags)"),
+    ("tag_that_does_not_fit", 'ces_version: "2.0"', "ces_version: !!set abc", 47, "ces_version",
+     "!!set does not fit a single value (expected plain YAML without tags)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("old", "new", "line", "field", "fragment"), [c[1:] for c in WORDS],
+                         ids=[c[0] for c in WORDS])  # fmt: skip
+def test_messages_say_in_plain_words_what_the_file_holds(
+    tmp_path: Path, old: str, new: str, line: int, field: str, fragment: str
+) -> None:
+    path = tmp_path / "study.yaml"
+    path.write_text(helpdesk_with(old, new), encoding="utf-8")
+    assert_refused(path, line, field, fragment)

@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from uxlab.scenarios.reader import Reader
+from uxlab.scenarios.reader import Reader, describe
 from uxlab.scenarios.schema import CES_VERSIONS, QUESTIONNAIRES
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
@@ -36,7 +36,7 @@ def ces_version(r: Reader, node: yaml.Node | None) -> str:
     raw = r.value(node, "ces_version")
     ces_version = f"{raw:.1f}" if isinstance(raw, float) and not isinstance(raw, bool) else str(raw)
     if ces_version not in CES_VERSIONS:
-        r.fail(node, "ces_version", f"got {raw!r} (expected one of: 2.0, 1.0)")
+        r.fail(node, "ces_version", f"got {describe(raw)} (expected one of: {', '.join(CES_VERSIONS)})")
     return ces_version
 
 
@@ -59,7 +59,9 @@ def questionnaires(r: Reader, node: yaml.Node | None) -> tuple[str, ...]:
         return ()
     assert node is not None
     names: list[str] = []
-    for i, item in enumerate(r.sequence(node, "questionnaires", f"questionnaire names ({QUESTIONNAIRES})")):
+    for i, item in enumerate(
+        r.sequence(node, "questionnaires", f"questionnaire names ({', '.join(QUESTIONNAIRES)})")
+    ):
         name = r.choice(item, f"questionnaires[{i}]", QUESTIONNAIRES)
         if name in names:
             r.fail(item, f"questionnaires[{i}]", f"{name} is listed twice (expected each once)")

@@ -22,10 +22,13 @@ from uxlab.scenarios.scalars import (
     DatesAsText,
     first_control,
     first_unbuildable,
+    refused_tag,
     unbuildable,
 )
 
 NULL_TAG = "tag:yaml.org,2002:null"
+SEQ_TAG = "tag:yaml.org,2002:seq"
+MAP_TAG = "tag:yaml.org,2002:map"
 T = TypeVar("T")
 
 
@@ -44,7 +47,11 @@ def describe(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return f"a {type(value).__name__}"
+    if isinstance(value, bytes):
+        return "binary data (!!binary)"
+    if isinstance(value, set):
+        return "a set (!!set)"
+    return "a value of another kind"
 
 
 class Noted(ScenarioError):
@@ -114,13 +121,14 @@ class Reader:
             return self._constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as error:
             self._constructor = DatesAsText()  # a failed build leaves its nodes marked "being built"
-            self.fail(node, field, f"{error.problem} (expected plain YAML without custom tags)")
+            bad, why = refused_tag(error, node)
+            self.fail(bad, field, why)
         except UNBUILDABLE:
             self._constructor = DatesAsText()
-            bad = first_unbuildable(node)
-            if bad is None:
+            unbuilt = first_unbuildable(node)
+            if unbuilt is None:
                 self.fail(node, field, "is not plain YAML data (expected text, numbers, lists and mappings)")
-            self.fail(bad[0], field, unbuildable(*bad))
+            self.fail(unbuilt[0], field, unbuildable(*unbuilt))
 
     def date(self, node: yaml.Node, field: str) -> Any:
         """A date or time as YAML writes it (2027-01-31, 2027-01-31T18:00:00Z); anything else as ``value``."""
@@ -133,11 +141,11 @@ class Reader:
 
     def _got(self, node: yaml.Node, field: str) -> str:
         """What a node holds, for 'got ...' (a list's items are not built: their problems are other ones)."""
-        if isinstance(node, yaml.SequenceNode):
+        if node.tag == SEQ_TAG:
             return "a list"
-        if isinstance(node, yaml.MappingNode):
+        if node.tag == MAP_TAG:
             return "a mapping"
-        return describe(self.value(node, field))
+        return describe(self.value(node, field))  # a tagged list or mapping: the tag may be the problem
 
     def mapping(
         self,
@@ -160,9 +168,11 @@ class Reader:
         hinted: set[str] = set()
         for key_node, value_node in node.value:
             key = self.value(key_node, field)
-            sub = f"{field}.{key}" if field else str(key)
+            written = key if isinstance(key, str) else getattr(key_node, "value", "")
+            written = written if isinstance(written, str) else ""  # a list or mapping as a key
+            sub = f"{field}.{written}" if field and written else written or field
             if not isinstance(key, str):
-                self.note(key_node, sub, f"keys must be text (expected {what})")
+                self.note(key_node, sub, f"keys must be text, got {describe(key)} (expected {what})")
             elif key in seen:
                 self.note(key_node, sub, "duplicate key (each key may appear once)")
                 out.pop(key, None)

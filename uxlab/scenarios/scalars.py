@@ -60,6 +60,26 @@ def first_control(node: yaml.Node) -> tuple[yaml.ScalarNode, str] | None:
     return None
 
 
+def refused_tag(error: yaml.constructor.ConstructorError, node: yaml.Node) -> tuple[yaml.Node, str]:
+    """The node a tag could not build (``node`` or one inside it) and why, in words, not PyYAML's."""
+    mark = error.problem_mark
+    at = (mark.line, mark.column) if mark else None
+    bad = next((n for n in _nodes(node) if (n.start_mark.line, n.start_mark.column) == at), node)
+    problem = error.problem or ""
+    unknown = re.match(r"could not determine a constructor for the tag '(.*)'", problem)
+    mismatch = re.match(r"expected a \w+ node, but found (\w+)", problem)
+    if unknown:
+        why = f"unknown tag {_short(unknown.group(1))}"
+    elif mismatch:
+        found = {"scalar": "a single value", "sequence": "a list"}.get(mismatch.group(1), "a mapping")
+        why = f"{_short(bad.tag)} does not fit {found}"
+    elif problem == "found unhashable key":
+        why = "a list or a mapping is used as a key"
+    else:
+        why = problem
+    return bad, f"{why} (expected plain YAML without tags)"
+
+
 def first_unbuildable(node: yaml.Node) -> tuple[yaml.ScalarNode, Exception] | None:
     """The first scalar in ``node`` (itself or inside it, in file order) that cannot be built."""
     for scalar in _scalars(node):
@@ -71,19 +91,26 @@ def first_unbuildable(node: yaml.Node) -> tuple[yaml.ScalarNode, Exception] | No
 
 
 def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
-    """The scalars of ``node`` (itself, or those inside it), in file order, each once."""
+    return (n for n in _nodes(node) if isinstance(n, yaml.ScalarNode))
+
+
+def _nodes(node: yaml.Node) -> Iterator[yaml.Node]:
+    """``node`` and the nodes inside it, in file order, each once."""
     pending, seen = [node], set()
     while pending:
         current = pending.pop()
         if id(current) in seen:  # an alias: the same node again, or a node inside itself
             continue
         seen.add(id(current))
-        if isinstance(current, yaml.ScalarNode):
-            yield current
-        elif isinstance(current, yaml.SequenceNode):
+        yield current
+        if isinstance(current, yaml.SequenceNode):
             pending.extend(reversed(current.value))
         elif isinstance(current, yaml.MappingNode):
             pending.extend(reversed([n for pair in current.value for n in pair]))
+
+
+def _short(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!", 1)
 
 
 def _shown(text: str) -> str:
