@@ -11,7 +11,8 @@ Who may see which study, and admin-only pages, are checked next, before any view
 (``uxlab.web.study_access``).
 
 JSON bodies under ``/api/`` are bounded in ``uxlab.web.request_bodies`` (size on the bytes
-read, nesting, strings, numbers) before any view runs.
+read, nesting, strings, numbers) before any view runs; the probe upload's view reads its
+body the same way once its token is checked.
 
 Werkzeug's routing redirects (a missing trailing slash, doubled slashes) are answered with
 a path (``_relative_redirect``): Werkzeug builds them from the request's Host header.
