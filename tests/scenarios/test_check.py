@@ -97,3 +97,26 @@ def test_check_warns_about_paths_that_repeat_the_base_and_still_accepts_the_file
     assert warned == ["tasks[1].start", "tasks[1].success.url", "tasks[1].ideal_path[1].goto"]
     assert "'/demo/products/demo/products'" in result.stderr
     assert scenarios.path_warnings(scenarios.load(ROOT / "scenarios" / "helpdesk.yaml")) == []
+
+
+def test_a_file_named_twice_is_checked_and_loaded_once(tmp_path: Path) -> None:
+    from tests.conftest import make_test_app
+
+    folder = tmp_path / "studies"
+    folder.mkdir()
+    file = folder / "helpdesk.yaml"
+    file.write_text((ROOT / "scenarios" / "helpdesk.yaml").read_text())
+    (tmp_path / "same").symlink_to(folder)
+    for paths in (
+        [file, folder / ".." / "studies" / "helpdesk.yaml"],
+        [folder, file],
+        [file, tmp_path / "same"],
+    ):
+        result = CliRunner().invoke(cli, ["scenarios", "check", *map(str, paths)])
+        assert result.exit_code == 0, result.output
+        assert result.stdout == f"{file}: ok (helpdesk, 4 tasks)\n"  # the first spelling, once
+    app = make_test_app(tmp_path)
+    env = {"UXLAB_DATABASE_URL": app.config["DATABASE_URL"], "UXLAB_SECRET_KEY": "test-secret"}
+    loaded = CliRunner().invoke(cli, ["scenarios", "load", str(folder), str(file)], env=env)
+    assert loaded.exit_code == 0 and loaded.stdout == "helpdesk: stored version 1\n", loaded.output
+    app.extensions["uxlab.engine"].dispose()

@@ -70,7 +70,11 @@ def loads(text: str, path: str = "<string>") -> Scenario:
 
 
 def scenario_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand folders to the ``*.yaml`` / ``*.yml`` files in them (sorted); keep files as given."""
+    """Expand folders to the ``*.yaml`` / ``*.yml`` files in them (sorted); keep files as given.
+
+    A file named twice (``a.yaml ./a.yaml``, a folder and a file in it) is kept once, as first
+    named: checked twice, it would be refused as a second file with its own slug.
+    """
     out: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -83,7 +87,10 @@ def scenario_paths(paths: Iterable[str | Path]) -> list[Path]:
             out.extend(found)
         else:
             out.append(path)
-    return out
+    once: dict[Path, Path] = {}
+    for path in out:
+        once.setdefault(path.resolve(), path)
+    return list(once.values())
 
 
 def check_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Scenario]], list[ScenarioError]]:
