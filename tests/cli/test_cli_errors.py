@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner, Result
+from flask import Flask
 from sqlalchemy import make_url
 
 from uxlab.app import create_app
 from uxlab.cli import cli
-from uxlab.db import MIGRATIONS_DIR, get_engine, upgrade
+from uxlab.db import MIGRATIONS_DIR, database_url, get_engine, upgrade
 
 HELPDESK = Path(__file__).resolve().parents[2] / "scenarios" / "helpdesk.yaml"
 
@@ -137,3 +138,49 @@ def test_a_file_that_is_not_a_database_is_one_line(tmp_path: Path, args: list[st
     notes.write_text("not a database, but a long enough line of text to be read as a header\n" * 3)
     result = run(args, {"UXLAB_DATABASE_URL": f"sqlite:///{notes}"})
     assert_one_line(result, f"uxlab: cannot use the database sqlite:///{notes}: file is not a database")
+
+
+@pytest.fixture
+def helpdesk_url(any_app: Flask) -> str:
+    """The URL of a migrated database holding the helpdesk study (SQLite and PostgreSQL)."""
+    url = database_url(any_app)
+    assert run(["scenarios", "load", str(HELPDESK)], {"UXLAB_DATABASE_URL": url}).exit_code == 0
+    return url
+
+
+@pytest.mark.parametrize("folder", ["missing", "a-file"])
+@pytest.mark.parametrize(
+    "args",
+    [["export", "helpdesk", "-o"], ["export", "helpdesk", "--output"], ["report", "helpdesk", "--pdf"]],
+    ids=" ".join,
+)
+def test_an_output_file_in_a_folder_that_cannot_be_written_is_one_line(
+    helpdesk_url: str, tmp_path: Path, args: list[str], folder: str
+) -> None:
+    (tmp_path / "a-file").write_text("a file, not a folder\n")
+    target = tmp_path / folder / "out.csv"
+    result = run([*args, str(target)], {"UXLAB_DATABASE_URL": helpdesk_url})
+    why = f"no folder {target.parent}" if folder == "missing" else f"{target.parent} is not a folder"
+    option = "--pdf" if args[0] == "report" else "--output"
+    assert_one_line(result, f"uxlab: {option} {target}: {why}\n")
+    assert not (tmp_path / "missing").exists()  # and Chromium did not make the folder
+
+
+@pytest.mark.parametrize("token_id", [2**31, 10**23])  # PostgreSQL's integer, SQLite's 64 bits
+def test_a_token_id_past_any_row_id_is_no_such_token(helpdesk_url: str, token_id: int) -> None:
+    env = {"UXLAB_DATABASE_URL": helpdesk_url}
+    result = run(["tokens", "revoke", "helpdesk", str(token_id)], env)
+    assert_one_line(result, f"uxlab: no upload token {token_id} in study 'helpdesk'\n")
+    unknown_study = run(["tokens", "revoke", "nope", str(token_id)], env)
+    assert_one_line(unknown_study, "uxlab: no study 'nope'\n")
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_a_port_past_65535_is_a_usage_error(helpdesk_url: str, command: str) -> None:
+    with _free_port_taken() as taken:
+        # the socket layer takes a port modulo 65536: without the check, this one binds the
+        # taken port (and fails) instead of blocking the test with a running server
+        wrapped = str(65536 + taken.getsockname()[1])
+        result = run([command, "--port", wrapped], {"UXLAB_DATABASE_URL": helpdesk_url})
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '--port': {wrapped} is not in the range 1<=x<=65535" in result.stderr

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from uxlab.cli.command import with_bulk_app
+from uxlab.errors import UxlabError
 
 if TYPE_CHECKING:
     from flask import Flask  # annotations only: `uxlab probe` starts without Flask
@@ -38,12 +39,15 @@ def export(_app: Flask, study: str, fmt: str, what: str, output: Path | None) ->
     if output is None:
         exporter.export_study(get_session(), study, sys.stdout, fmt, what)
         return
+    _require_writable(output, "--output")
     # Written beside the target and renamed at the end: a failed export leaves no file.
     partial = output.with_name(output.name + ".part")
     try:
         with partial.open("w", encoding="utf-8", newline="") as out:
             rows = exporter.export_study(get_session(), study, out, fmt, what)
         partial.replace(output)
+    except OSError as error:  # a full disk, or the folder gone since the check
+        raise UxlabError(f"cannot write {output}: {error.strerror or error}") from None
     finally:
         partial.unlink(missing_ok=True)
     click.echo(f"wrote {rows} rows to {output}", err=True)
@@ -72,6 +76,7 @@ def report(app: Flask, study: str, pdf_path: Path, **filters: str | bool | None)
     from uxlab.reports.filters import Filters
     from uxlab.reports.pdf import report_html
 
+    _require_writable(pdf_path, "--pdf")
     # as the web pages' query: a check box is "1" when on
     args = {k: "1" if v is True else str(v or "") for k, v in filters.items()}
     html = report_html(app, study, Filters.from_args(args))
@@ -82,6 +87,15 @@ def report(app: Flask, study: str, pdf_path: Path, **filters: str | bool | None)
 
     run_to_end(render)
     click.echo(f"wrote {pdf_path}", err=True)
+
+
+def _require_writable(path: Path, option: str) -> None:
+    """Refuse, before any work, a file that cannot be written (no such folder, no permission)."""
+    from uxlab.probe.cli import unwritable
+
+    why = unwritable(path)
+    if why:
+        raise UxlabError(f"{option} {path}: {why}")
 
 
 COMMANDS = (export, report)

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from flask import Flask  # annotations only: `uxlab probe` starts without Flask
 
 
+# A larger number is taken modulo 65536 by the socket layer: --port 70000 served on 4464.
+PORT = click.IntRange(1, 65535)
+
+
 @click.group(help="Database schema.")
 def db() -> None:
     pass
@@ -35,7 +39,7 @@ def db_upgrade(app: Flask) -> None:
     "Refuses a database without uxlab's tables or behind the latest migration: run 'uxlab db upgrade'."
 )
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=PORT)
 @with_app
 def serve(app: Flask, host: str, port: int) -> None:
     from uxlab.app import require_secret_key
@@ -46,7 +50,7 @@ def serve(app: Flask, host: str, port: int) -> None:
 
 @click.command(help="Set up and serve the demo: schema, scenarios/*.yaml, a researcher account, demo data.")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=PORT)
 @click.option(
     "--scenarios",
     "scenario_dir",

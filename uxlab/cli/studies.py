@@ -201,9 +201,15 @@ def tokens_list(_app: Flask, study: str) -> None:
 @click.argument("token_id", type=int)
 @with_app
 def tokens_revoke(_app: Flask, study: str, token_id: int) -> None:
+    from uxlab import studies
     from uxlab.db import get_session
+    from uxlab.errors import NotFound
     from uxlab.probe_uploads import revoke_token
+    from uxlab.web import ROW_ID_MAX
 
+    if not 0 < token_id <= ROW_ID_MAX:  # no row has such an id; the database could not compare it
+        studies.get_study(get_session(), study)  # an unknown study is named first, as for any id
+        raise NotFound(f"no upload token {token_id} in study {study!r}", field="token")
     revoke_token(get_session(), study, token_id)
     click.echo(f"token {token_id} of {study} revoked")
 

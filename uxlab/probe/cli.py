@@ -99,11 +99,39 @@ def _progress(stream: Any) -> Callable[[int, int, str], None]:
     return show
 
 
+def unwritable(path: Path) -> str | None:
+    """Why a file cannot be written at ``path``, or None: checked before a long run, so that a
+    mistyped folder costs a line, not the run."""
+    folder = path.parent
+    if not folder.is_dir():
+        return f"no folder {folder}" if not folder.exists() else f"{folder} is not a folder"
+    if path.is_dir():
+        return f"{path} is a folder"
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        return f"no permission to write {path}"
+    return None
+
+
+def _check_outputs(opts: dict[str, Any], plan: Plan) -> None:
+    """ProbeError naming the option whose file or folder cannot be written."""
+    for option in ("json", "junit", "markdown"):
+        target = opts[f"{option}_path"]
+        why = unwritable(Path(target)) if target and target != "-" else None
+        if why:
+            raise ProbeError(f"--{option} {target}: {why}")
+    artifacts = Path(opts["artifacts"])
+    if plan.tasks and artifacts.exists() and not artifacts.is_dir():  # made on the first failed path
+        raise ProbeError(f"--artifacts {artifacts}: not a folder")
+
+
 def _write(path: str, text: str) -> None:
     if path == "-":
         click.echo(text, nl=False)
-    else:
+        return
+    try:
         Path(path).write_text(text, encoding="utf-8")
+    except OSError as error:  # checked before the run; something changed since
+        raise ProbeError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 @click.command(
@@ -177,6 +205,7 @@ def run_probe_command(**opts: Any) -> ProbeReport:
     plan = _plan(opts["scenario"], opts["urls"], opts["server"], opts["runs"], opts["profiles"])
     if opts["no_tasks"]:
         plan = dataclasses.replace(plan, tasks=())
+    _check_outputs(opts, plan)
 
     async def go() -> ProbeReport:
         count = max(opts["parallel"] or default_parallel(plan), opts["concurrency"])

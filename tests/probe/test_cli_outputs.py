@@ -1,0 +1,44 @@
+"""``uxlab probe`` checks its report files and artifacts folder before it runs: a mistyped
+folder costs one line (exit 2), not a whole probe run and a traceback at its end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from uxlab.cli import cli
+
+HELPDESK = Path(__file__).resolve().parents[2] / "scenarios" / "helpdesk.yaml"
+# Without the check the probe would start: this keeps it from reaching a browser at all.
+NO_BROWSER = ["--chromium", "/nonexistent/chrome", "--runs", "1", "--profile", "desktop"]
+
+
+@pytest.mark.parametrize("option", ["--json", "--junit", "--markdown"])
+@pytest.mark.parametrize("folder", ["missing", "a-file"])
+def test_a_report_file_that_cannot_be_written_is_refused_before_the_run(
+    tmp_path: Path, option: str, folder: str
+) -> None:
+    (tmp_path / "a-file").write_text("a file, not a folder\n")
+    target = tmp_path / folder / "report.out"
+    result = CliRunner().invoke(
+        cli, ["probe", "--url", "http://127.0.0.1:1/", *NO_BROWSER, option, str(target)]
+    )
+    why = f"no folder {target.parent}" if folder == "missing" else f"{target.parent} is not a folder"
+    assert (result.exit_code, result.stderr) == (2, f"uxlab: {option} {target}: {why}\n")
+
+
+def test_a_report_file_that_is_a_folder_is_refused(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["probe", "--url", "http://127.0.0.1:1/", *NO_BROWSER, "--json", str(tmp_path)]
+    )
+    assert (result.exit_code, result.stderr) == (2, f"uxlab: --json {tmp_path}: {tmp_path} is a folder\n")
+
+
+def test_an_artifacts_path_that_is_a_file_is_refused_when_task_paths_run(tmp_path: Path) -> None:
+    taken = tmp_path / "probe-artifacts"
+    taken.write_text("a file, not a folder\n")
+    args = ["probe", str(HELPDESK), "--server", "http://127.0.0.1:1", *NO_BROWSER, "--artifacts", str(taken)]
+    result = CliRunner().invoke(cli, args)
+    assert (result.exit_code, result.stderr) == (2, f"uxlab: --artifacts {taken}: not a folder\n")
