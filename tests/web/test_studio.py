@@ -236,9 +236,10 @@ def test_upload_opens_the_file_in_the_editor_without_saving(app: Flask) -> None:
     assert "# The demo study, and the documented example" in page.text  # comments kept
     assert _versions(app) == []
     latin1 = client.post(
-        "/studio/upload", data={"file": (__import__("io").BytesIO(b"title: \xe9"), "x.yaml")}
+        "/studio/upload", data={"file": (__import__("io").BytesIO(b"slug: a\ntitle: caf\xe9"), "x.yaml")}
     )
-    assert latin1.status_code == 400 and "UTF-8" in latin1.text
+    assert latin1.status_code == 400
+    assert "x.yaml:2: title: not UTF-8 text (byte 0xe9 at column 11" in latin1.text  # as the CLI says
     assert client.post("/studio/upload", data={}).status_code == 400
 
 

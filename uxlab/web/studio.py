@@ -31,6 +31,7 @@ from uxlab.db import get_session
 from uxlab.errors import BadRequest, Conflict, ScenarioError
 from uxlab.models import StudyVersion, User
 from uxlab.scenarios.schema import Scenario
+from uxlab.scenarios.syntax import decode
 from uxlab.scenarios.writer import dumps
 from uxlab.web.preview import PREVIEW_KEY
 from uxlab.web.researcher import researcher_context
@@ -117,12 +118,8 @@ def upload() -> ResponseReturnValue:
     file = request.files.get("file")
     if file is None or not file.filename:
         raise BadRequest("choose a scenario file (.yaml) to upload", field="file")
-    try:
-        text = file.read(MAX_SCENARIO_CHARS * 4 + 1).decode("utf-8").replace("\r\n", "\n")
-    except UnicodeDecodeError as error:
-        raise BadRequest(
-            "the file is not UTF-8 text (expected a YAML scenario file)", field="file"
-        ) from error
+    # Decoded as `uxlab scenarios check` reads a file: a byte that is not UTF-8 is named at its line.
+    text = decode(file.read(MAX_SCENARIO_CHARS * 4 + 1), file.filename)
     return _editor(text, request.form.get("slug") or None)
 
 
