@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from uxlab.cli.command import with_bulk_app
-from uxlab.errors import UxlabError
+from uxlab.errors import ProbeError, UxlabError
 
 if TYPE_CHECKING:
     from flask import Flask  # annotations only: `uxlab probe` starts without Flask
@@ -70,7 +70,7 @@ def export(_app: Flask, study: str, fmt: str, what: str, output: Path | None) ->
 @click.option("--with-excluded", "excluded", is_flag=True, help="Count excluded participants too.")
 @with_bulk_app
 def report(app: Flask, study: str, pdf_path: Path, **filters: str | bool | None) -> None:
-    from uxlab.probe.browser import open_browser
+    from uxlab.probe.browser import open_pdf_browser
     from uxlab.probe.loop import run_to_end
     from uxlab.probe.pdf import html_to_pdf
     from uxlab.reports.filters import Filters
@@ -82,10 +82,13 @@ def report(app: Flask, study: str, pdf_path: Path, **filters: str | bool | None)
     html = report_html(app, study, Filters.from_args(args))
 
     async def render() -> None:
-        async with open_browser() as browser:
+        async with open_pdf_browser(str(app.config["CHROMIUM_PATH"] or "")) as browser:
             await html_to_pdf(browser, html, pdf_path)
 
-    run_to_end(render)
+    try:
+        run_to_end(render)
+    except ProbeError as error:  # exit status 2 is the probe's "could not run"; a report's is 1
+        raise UxlabError(error.message) from None
     click.echo(f"wrote {pdf_path}", err=True)
 
 

@@ -94,12 +94,12 @@ def render_pdf(html: str, timeout_s: float = PDF_TIMEOUT_S, chromium: str = "") 
 
 def _render_pdf(html: str, timeout_s: float, chromium: str) -> bytes:
     # imported here: the web app starts without loading Playwright until a PDF is asked for
-    from uxlab.probe.browser import open_browser
+    from uxlab.probe.browser import open_pdf_browser
     from uxlab.probe.loop import run_to_end
     from uxlab.probe.pdf import html_to_pdf
 
     async def render(output: Path) -> None:
-        async with open_browser(chromium) as browser:
+        async with open_pdf_browser(chromium) as browser:
             await html_to_pdf(browser, html, output)
 
     with tempfile.TemporaryDirectory(prefix="uxlab-pdf-") as folder:
