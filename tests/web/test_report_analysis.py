@@ -231,6 +231,8 @@ def test_uxlab_participants_exclude_and_include(any_app: Flask, tmp_path: Path) 
     back = run(cli, ["participants", "include", first], env=env)
     assert back.exit_code == 0 and back.stdout == f"included participant {first} again (was excluded: bot)\n"
     assert run(cli, ["participants", "include", first], env=env).exit_code == 1
+    typo = run(cli, ["participants", "exclude", first, "--reason", "bot", "--study", "cz"], env=env)
+    assert typo.exit_code == 1 and typo.stderr == "uxlab: no study 'cz'\n"  # not "no participant"
 
 
 def test_the_attempts_page_filters_by_outcome_and_task(app: Flask, tmp_path: Path) -> None:
