@@ -61,8 +61,8 @@ def find_participant(db: Session, public_id: str, study_slug: str | None = None)
         )
     participant = db.exec(query).first()
     if participant is None:
-        no_study = select(Study.id).where(Study.slug == study_slug)
-        if study_slug is not None and db.exec(no_study).first() is None:
+        that_study = select(Study.id).where(Study.slug == study_slug)
+        if study_slug is not None and db.exec(that_study).first() is None:
             raise NotFound(f"no study {study_slug!r}", field="study")  # the slug is the mistake
         where = f" in study {study_slug!r}" if study_slug else ""
         raise NotFound(f"no participant {public_id!r}{where}", field="participant")
