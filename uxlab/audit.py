@@ -17,6 +17,7 @@ ACTIONS = {
     "sign_out": "signed out",
     "password_changed": "password changed (every session ended)",
     "account_disabled": "account disabled (every session ended)",
+    "account_enabled": "account enabled again (it may sign in)",
     "study_opened": "opened the study",
     "study_closed": "closed the study",
     "study_saved": "saved a new version of the study (browser editor)",

@@ -140,6 +140,8 @@ def users_set_password(_app: Flask, email: str, password_stdin: bool) -> None:
 
     user = auth.set_password(get_session(), email, _read_password(password_stdin))
     click.echo(f"changed the password of {user.email}")
+    if user.disabled_at is not None:  # a new password alone does not let it sign in
+        click.echo(f"{user.email} is disabled; `uxlab users enable {user.email}` lets it sign in again")
 
 
 @users.command("list", help="List accounts: email, created, active or disabled, role.")
@@ -174,6 +176,25 @@ def users_disable(_app: Flask, email: str) -> None:
 
     user = auth.disable_user(get_session(), email)
     click.echo(f"disabled {user.email}; its sessions are ended")
+
+
+@users.command("enable", help="Let a disabled account sign in again (with its current password).")
+@click.argument("email")
+@with_app
+def users_enable(_app: Flask, email: str) -> None:
+    from uxlab import audit, auth
+    from uxlab.db import get_session
+
+    db = get_session()
+    user = auth.get_user(db, email)
+    if user.disabled_at is None:
+        click.echo(f"{user.email} is not disabled; nothing changed")
+        return
+    # a plain update: no last-admin check, no sessions to end (auth.py is at its 300 lines)
+    user.disabled_at = None
+    db.add(user)
+    audit.record(db, "account_enabled", actor="(command line)", detail=user.email)
+    click.echo(f"enabled {user.email}; it may sign in again")
 
 
 def _read_password(from_stdin: bool) -> str:
