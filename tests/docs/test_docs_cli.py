@@ -75,6 +75,43 @@ def test_every_command_and_option_is_documented(name: str, command: click.Comman
     assert not missing, f"`uxlab {name}` options missing from its README block: {missing}"
 
 
+def _choice_spellings(command: click.Command) -> list[str]:
+    """How the README writes each choice parameter: ``--what all|attempts|...`` for an option
+    (in click's order), each value in backticks for an argument (``admin`` or ``researcher``)."""
+    spellings: list[str] = []
+    for param in command.params:
+        if not isinstance(param.type, click.Choice):
+            continue
+        choices = [str(choice) for choice in param.type.choices]
+        if isinstance(param, click.Option):
+            spellings.extend(f"{opt} {'|'.join(choices)}" for opt in param.opts if opt.startswith("--"))
+        else:
+            spellings.extend(f"`{choice}`" for choice in choices)
+    return spellings
+
+
+@pytest.mark.parametrize(("name", "command"), LEAVES, ids=[name or "uxlab" for name, _ in LEAVES])
+def test_every_choice_is_documented(name: str, command: click.Command) -> None:
+    """An option's values are part of the reference: a value the command takes (export's
+    ``--what questions``) and the README leaves out is as missing as the option itself."""
+    block = _documented_blocks().get(tuple(name.split()), "")
+    missing = [spelling for spelling in _choice_spellings(command) if spelling not in " ".join(block.split())]
+    assert not missing, (
+        f"`uxlab {name}`: README block does not spell these as the command takes them: {missing}"
+    )
+
+
+def test_export_help_names_every_table_all_writes() -> None:
+    """``--what all`` writes every table of ``uxlab.reports.export.TABLES``; the help says which."""
+    from uxlab.cli.results import export
+    from uxlab.reports.export import TABLES
+
+    what = next(p for p in export.params if p.name == "what")
+    assert isinstance(what.type, click.Choice) and list(what.type.choices) == ["all", *TABLES]
+    help_text = str(getattr(what, "help", ""))
+    assert all(table in help_text for table in TABLES), help_text
+
+
 def test_every_documented_command_exists() -> None:
     real = {path for path, _ in _commands(cli)}
     ghosts = [" ".join(path) for path in _documented_blocks() if path not in real]

@@ -15,7 +15,10 @@ if TYPE_CHECKING:
     from flask import Flask  # annotations only: `uxlab probe` starts without Flask
 
 
-@click.command("export", help="Write a study's attempts and questionnaire responses as CSV or JSON.")
+@click.command(
+    "export",
+    help="Write a study's attempts, questionnaire responses and answers to its own questions as CSV or JSON.",
+)
 @click.argument("study")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @click.option(
@@ -23,7 +26,8 @@ if TYPE_CHECKING:
     type=click.Choice(["all", "attempts", "responses", "questions"]),
     default="all",
     show_default=True,
-    help="Which table; CSV with 'all' writes attempts, an empty line, then responses.",
+    help="Which table; CSV with 'all' writes attempts, responses and questions, each with its header "
+    "row, one empty line between.",
 )
 @click.option(
     "--output",
