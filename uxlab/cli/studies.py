@@ -178,10 +178,13 @@ def tokens() -> None:
 @click.option("--label", default="", help="What the token is for (e.g. 'GitHub Actions').")
 @with_app
 def tokens_create(_app: Flask, study: str, label: str) -> None:
+    from uxlab import audit
     from uxlab.db import get_session
     from uxlab.probe_uploads import create_token
 
-    click.echo(create_token(get_session(), study, label))
+    secret = create_token(get_session(), study, label)
+    audit.record(get_session(), "token_created", actor=CLI_ACTOR, study_slug=study)  # as the web page does
+    click.echo(secret)
 
 
 @tokens.command("list", help="List a study's upload tokens: id, created, last used, label.")
@@ -201,7 +204,7 @@ def tokens_list(_app: Flask, study: str) -> None:
 @click.argument("token_id", type=int)
 @with_app
 def tokens_revoke(_app: Flask, study: str, token_id: int) -> None:
-    from uxlab import studies
+    from uxlab import audit, studies
     from uxlab.db import get_session
     from uxlab.errors import NotFound
     from uxlab.probe_uploads import revoke_token
@@ -211,6 +214,9 @@ def tokens_revoke(_app: Flask, study: str, token_id: int) -> None:
         studies.get_study(get_session(), study)  # an unknown study is named first, as for any id
         raise NotFound(f"no upload token {token_id} in study {study!r}", field="token")
     revoke_token(get_session(), study, token_id)
+    audit.record(
+        get_session(), "token_revoked", actor=CLI_ACTOR, study_slug=study, detail=f"token {token_id}"
+    )
     click.echo(f"token {token_id} of {study} revoked")
 
 
