@@ -183,4 +183,4 @@ def test_a_port_past_65535_is_a_usage_error(helpdesk_url: str, command: str) -> 
         wrapped = str(65536 + taken.getsockname()[1])
         result = run([command, "--port", wrapped], {"UXLAB_DATABASE_URL": helpdesk_url})
     assert result.exit_code == 2, result.output
-    assert f"Invalid value for '--port': {wrapped} is not in the range 1<=x<=65535" in result.stderr
+    assert f"Invalid value for '--port': {wrapped} is not in the range 0<=x<=65535" in result.stderr

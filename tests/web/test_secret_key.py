@@ -91,6 +91,9 @@ def _run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedPro
     ids=["uxlab serve", "uxlab.wsgi"],
 )
 def test_serving_refuses_to_start_without_a_key(command: list[str], tmp_path: Path) -> None:
+    # A migrated database, so that the missing key, not the schema, is what stops the server.
+    upgraded = _run([sys.executable, "-m", "uxlab.cli", "db", "upgrade"], tmp_path, PYTHONPATH=str(ROOT))
+    assert upgraded.returncode == 0, upgraded.stderr
     result = _run(command, tmp_path, PYTHONPATH=str(ROOT))
     assert result.returncode == 1
     assert result.stderr.startswith("uxlab: UXLAB_SECRET_KEY is not set")

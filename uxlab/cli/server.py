@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 # A larger number is taken modulo 65536 by the socket layer: --port 70000 served on 4464.
-PORT = click.IntRange(1, 65535)
+PORT = click.IntRange(0, 65535)  # 0: a free port the system picks
 
 
 @click.group(help="Database schema.")
