@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Request, Response, current_app, g
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import ProgrammingError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from uxlab import config, db
@@ -46,7 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.session_interface = _Sessions()
     db.init_app(app)
     errors.init_app(app)
-    for error_type in db.DATABASE_UNAVAILABLE:
+    for error_type in (*db.DATABASE_UNAVAILABLE, ProgrammingError):
         app.register_error_handler(error_type, _database_unavailable)
     app.after_request(_note_database_answered)
     security.init_app(app)
@@ -76,7 +77,22 @@ class _Sessions(SecureCookieSessionInterface):
 
 
 def _database_unavailable(error: Exception) -> ResponseReturnValue:
-    """Answer 503 with Retry-After (JSON under /api/, a page elsewhere); log only a change of state."""
+    """Answer 503 with Retry-After (JSON under /api/, a page elsewhere); log only a change of state.
+
+    A table or column missing (SQLite's "no such table", PostgreSQL's undefined_table) is
+    no outage that waiting mends: the 503 says to run ``uxlab db upgrade``, as /readyz does.
+    Any other statement error (a ProgrammingError) is a bug: 500.
+    """
+    if db.is_schema_error(error):
+        db.availability().failed(error)
+        return errors.handle_uxlab_error(
+            ServiceUnavailable(
+                "uxlab cannot serve this yet: its database lacks tables of this version; "
+                "whoever runs the server must run `uxlab db upgrade`."
+            )
+        )
+    if not isinstance(error, db.DATABASE_UNAVAILABLE):
+        return errors.handle_unexpected(error)
     db.availability().failed(error)
     retry_after_s = int(current_app.config["DB_RETRY_AFTER_S"])
     return errors.handle_uxlab_error(

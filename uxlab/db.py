@@ -127,7 +127,7 @@ class Availability:
 
     def failed(self, error: BaseException) -> None:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        if error_line(error).startswith(SQLITE_SCHEMA_ERRORS):
+        if is_schema_error(error):
             self.schema_checked(f"{error_line(error)} (tables missing or behind the code)")
             return
         with self._lock:
@@ -156,6 +156,13 @@ class Availability:
 # SQLite's words for a table or column the code expects and the database lacks: the schema
 # is missing or behind, which waiting does not mend (PostgreSQL says it as a ProgrammingError).
 SQLITE_SCHEMA_ERRORS = ("no such table", "no such column")
+POSTGRES_SCHEMA_ERRORS = ("42P01", "42703")  # SQLSTATE undefined_table, undefined_column
+
+
+def is_schema_error(error: BaseException) -> bool:
+    """Whether a failed statement found a table or column missing: the schema, not the server."""
+    code = getattr(getattr(error, "orig", None), "sqlstate", None)
+    return code in POSTGRES_SCHEMA_ERRORS or error_line(error).startswith(SQLITE_SCHEMA_ERRORS)
 
 
 def availability() -> Availability:

@@ -43,7 +43,12 @@ def test_health_and_readiness_say_an_empty_database_needs_upgrade(
     caplog.set_level(logging.INFO)
     for path in ("/healthz", "/readyz", "/healthz"):
         assert _needs_upgrade(unmigrated_app, path).startswith("the database has no uxlab tables")
-    unmigrated_app.test_client().get("/s/helpdesk")  # a page meets the missing tables (SQLite: 503)
+    # A page meets the missing tables: on SQLite and PostgreSQL alike a 503 that says what to
+    # do (was "try again in 5 seconds" on SQLite, a 500 on PostgreSQL), in JSON for the API.
+    page = unmigrated_app.test_client().get("/s/helpdesk")
+    assert page.status_code == 503 and "run `uxlab db upgrade`" in page.get_data(as_text=True)
+    api = unmigrated_app.test_client().post("/api/v1/events", json={"token": "x" * 32, "events": []})
+    assert api.status_code == 503 and "run `uxlab db upgrade`" in api.get_json()["error"]["message"]
     with unmigrated_app.app_context():
         db.upgrade(db.get_engine())
     assert unmigrated_app.test_client().get("/readyz").get_json() == {"status": "ready"}
