@@ -199,9 +199,9 @@ def run_probe_command(**opts: Any) -> ProbeReport:
     from uxlab.probe.loop import run_to_end
     from uxlab.probe.report import format_junit, format_markdown, format_table
     from uxlab.probe.runner import execute
+    from uxlab.probe.upload import check_upload
 
-    if opts["upload_url"] and not opts["token"]:
-        raise ProbeError("--upload needs --token (or UXLAB_PROBE_TOKEN)")
+    check_upload(opts["upload_url"], opts["token"])
     plan = _plan(opts["scenario"], opts["urls"], opts["server"], opts["runs"], opts["profiles"])
     if opts["no_tasks"]:
         plan = dataclasses.replace(plan, tasks=())
