@@ -128,13 +128,22 @@ def history(slug: str) -> ResponseReturnValue:
 def history_charts(
     path: str, by_profile: dict[str, list[probe_uploads.HistoryPoint]], limits: dict[str, dict[str, float]]
 ) -> list[tuple[str, Markup]]:
-    """Return (title, SVG line chart) per metric: one line per profile, the budget dashed."""
-    labels = [p.label for p in next(iter(by_profile.values()), [])]
+    """Return (title, SVG line chart) per metric: one line per profile, the budget dashed.
+
+    The x axis holds every build that measured the page in any profile, in build order; a
+    profile without a run in a build leaves a gap there, so each point sits at its own build.
+    """
+    labels = {p.upload_id: p.label for points in by_profile.values() for p in points}
+    axis = sorted(labels)
     charts = []
     for metric, title in CHART_TITLES.items():
-        series = [Series(prof, [p.values.get(metric) for p in points]) for prof, points in by_profile.items()]
+        series = []
+        for prof, points in by_profile.items():
+            at = {p.upload_id: p.values.get(metric) for p in points}
+            series.append(Series(prof, [at.get(u) for u in axis]))
         limit = limits.get(metric, {})
         budget = limit.get("max", limit.get("min"))
         top = 1.0 if metric == "score" else None
-        charts.append((title, line_chart(f"{title}, {path}", labels, series, budget=budget, y_max=top)))
+        x_labels = [labels[u] for u in axis]
+        charts.append((title, line_chart(f"{title}, {path}", x_labels, series, budget=budget, y_max=top)))
     return charts
