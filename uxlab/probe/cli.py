@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from uxlab.errors import ProbeError, UxlabError
-from uxlab.probe.preflight import max_runs
+from uxlab.probe.preflight import check_targets, max_runs
+from uxlab.probe.preflight import unwritable as unwritable  # uxlab report checks its --pdf with it
 from uxlab.probe_report import Build
 
 # Runs in flight by default, measured on 2 cores (bench/RESULTS.md, "probe --parallel"): with
@@ -58,8 +59,7 @@ def _plan(
     from uxlab import scenarios
     from uxlab.probe.runner import PageTarget, Plan, plan_from_scenario
 
-    if bool(scenario) == bool(urls):
-        raise ProbeError("give a scenario file or --url (not both): uxlab probe SCENARIO | --url URL")
+    check_targets(scenario, urls, server)
     # A URL or profile given twice would pool both entries' runs under one page (an even count).
     urls, profiles = tuple(dict.fromkeys(urls)), tuple(dict.fromkeys(profiles))
     spec = None
@@ -100,19 +100,6 @@ def _progress(stream: Any) -> Callable[[int, int, str], None]:
         stream.flush()
 
     return show
-
-
-def unwritable(path: Path) -> str | None:
-    """Why a file cannot be written at ``path``, or None: checked before a long run, so that a
-    mistyped folder costs a line, not the run."""
-    folder = path.parent
-    if not folder.is_dir():
-        return f"no folder {folder}" if not folder.exists() else f"{folder} is not a folder"
-    if path.is_dir():
-        return f"{path} is a folder"
-    if not os.access(path if path.exists() else folder, os.W_OK):
-        return f"no permission to write {path}"
-    return None
 
 
 def _check_outputs(opts: dict[str, Any], plan: Plan) -> None:

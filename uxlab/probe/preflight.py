@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from urllib.parse import urlsplit
+
 from uxlab import probe_report
+from uxlab.errors import ProbeError
 
 
 def max_runs() -> int:
@@ -11,3 +15,52 @@ def max_runs() -> int:
     Read from the schema itself, so that the option and the schema cannot drift apart.
     """
     return int(probe_report.schema()["properties"]["runs"]["maximum"])
+
+
+def check_targets(scenario: str | None, urls: tuple[str, ...], server: str) -> None:
+    """ProbeError unless exactly one of a scenario and ``--url`` is given, every URL is an
+    absolute http(s) URL, and ``--server`` comes only with a scenario."""
+    if not scenario and not urls:
+        raise ProbeError("give a scenario file or --url: uxlab probe SCENARIO | --url URL")
+    if scenario and urls:
+        raise ProbeError("give a scenario file or --url, not both")
+    if urls and server:
+        # --server places a scenario's path site (/demo) on a server; a --url is already whole.
+        raise ProbeError("--server is for a scenario whose site is a path on it; with --url give whole URLs")
+    for url in urls:
+        if not _absolute(url):
+            raise ProbeError(
+                f"--url {url}: give an absolute http:// or https:// URL (e.g. http://127.0.0.1:5000/)"
+            )
+    if server and not _absolute(server):
+        raise ProbeError(f"--server {server}: give the server's http:// or https:// address")
+
+
+def _absolute(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def unwritable(path: Path) -> str | None:
+    """Why a file cannot be written at ``path``, or None: checked before a long run, so that a
+    mistyped folder costs a line, not the run.
+
+    The file is opened for appending (made, then removed, when it did not exist): only the
+    system knows whether a write succeeds (/proc looks writable to os.access).
+    """
+    folder = path.parent
+    if not folder.is_dir():
+        return f"no folder {folder}" if not folder.exists() else f"{folder} is not a folder"
+    if path.is_dir():
+        return f"{path} is a folder"
+    existed = path.exists()
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except PermissionError:
+        return f"no permission to write {path}"
+    except OSError as error:
+        return f"cannot write {path}: {error.strerror or error}"
+    if not existed:
+        path.unlink(missing_ok=True)
+    return None
