@@ -23,7 +23,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     An app without a secret key can run commands but cannot sign or read a session; the
     entry points that serve requests call ``require_secret_key`` first.
     """
-    settings = config.load_settings()
+    try:
+        settings = config.load_settings()
+    except config.SettingError as error:  # one line from every entry point, not a traceback
+        raise UxlabError(str(error)) from None
     settings.update(test_config or {})
     app = Flask(
         __name__,

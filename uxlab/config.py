@@ -5,11 +5,13 @@ The README's settings section is generated from ``SETTINGS`` and a test checks i
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,11 @@ class Setting:
     name: str
     default: Any
     help: str
+    least: float | None = None  # the smallest number that makes sense: a negative limit broke every request
+
+
+class SettingError(ValueError):
+    """A UXLAB_* variable holds a value its setting cannot take (the message names it)."""
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -41,16 +48,20 @@ SETTINGS: tuple[Setting, ...] = (
         "PUBLIC_URL", "http://127.0.0.1:5000", "Base URL participants reach this server at (used in links)."
     ),
     Setting("DEMO_SITE", True, "Serve the built-in demo company site under /demo/."),
-    Setting("MAX_EVENT_BYTES", 16384, "Largest accepted events request body, in bytes (413 above)."),
-    Setting("MAX_EVENTS_PER_MINUTE", 600, "Events accepted per attempt per minute (429 above)."),
+    Setting("MAX_EVENT_BYTES", 16384, "Largest accepted events request body, in bytes (413 above).", least=1),
+    Setting("MAX_EVENTS_PER_MINUTE", 600, "Events accepted per attempt per minute (429 above).", least=1),
     Setting(
-        "CLOCK_TOLERANCE_S", 5.0, "Largest allowed gap between client and server task durations, in seconds."
+        "CLOCK_TOLERANCE_S",
+        5.0,
+        "Largest allowed gap between client and server task durations, in seconds.",
+        least=0,
     ),
     Setting(
         "SWEEP_INTERVAL_S",
         30.0,
         "How often each server process ends abandoned attempts (past their time limit plus "
         "CLOCK_TOLERANCE_S) as timeouts, in seconds; 0: never (use `uxlab sweep`).",
+        least=0,
     ),
     Setting(
         "CHROMIUM_PATH",
@@ -62,16 +73,23 @@ SETTINGS: tuple[Setting, ...] = (
         "LOGIN_MAX_FAILURES",
         10,
         "Failed sign-ins of one email from one client address within the window (429 above).",
+        least=1,
     ),
-    Setting("LOGIN_WINDOW_S", 900.0, "Window for counting failed sign-ins, in seconds."),
+    Setting("LOGIN_WINDOW_S", 900.0, "Window for counting failed sign-ins, in seconds.", least=1),
     Setting(
-        "SESSION_IDLE_S", 7200.0, "A researcher's session ends after this many seconds without a request."
+        "SESSION_IDLE_S",
+        7200.0,
+        "A researcher's session ends after this many seconds without a request.",
+        least=60,
     ),
-    Setting("SESSION_MAX_S", 43200.0, "A researcher's session ends this many seconds after signing in."),
+    Setting(
+        "SESSION_MAX_S", 43200.0, "A researcher's session ends this many seconds after signing in.", least=60
+    ),
     Setting(
         "TRUSTED_PROXIES",
         0,
         "Reverse proxies in front of uxlab whose X-Forwarded-For/-Proto/-Host to trust (0: none).",
+        least=0,
     ),
     Setting("DEFAULT_LANGUAGE", "en", "Participant page language when neither study nor browser says."),
     Setting(
@@ -79,6 +97,7 @@ SETTINGS: tuple[Setting, ...] = (
         5.0,
         "Longest wait for a database connection (PostgreSQL connect, a free pooled connection), in "
         "seconds; past it the request answers 503 with Retry-After.",
+        least=0.1,
     ),
     Setting(
         "DB_STATEMENT_TIMEOUT_S",
@@ -87,38 +106,66 @@ SETTINGS: tuple[Setting, ...] = (
         "SQLite busy timeout), in seconds; past it the request answers 503. Keep it below gunicorn's "
         "`--timeout` (30 s), so a hanging database answers 503 before the worker is killed. 0: no limit. "
         "The bulk commands (`export`, `report`, `sweep`, `participants delete`) run without it unless set.",
+        least=0,
     ),
     Setting(
-        "DB_RETRY_AFTER_S", 5, "Retry-After, in seconds, of a 503 answered while the database is unavailable."
+        "DB_RETRY_AFTER_S",
+        5,
+        "Retry-After, in seconds, of a 503 answered while the database is unavailable.",
+        least=0,
     ),
     Setting(
         "PDF_AT_ONCE",
         2,
         "PDF reports each server process prints at the same time (each starts a Chromium); "
         "a request beyond them answers 503 with Retry-After. 0: no PDFs from the web app.",
+        least=0,
     ),
 )
 
 LANGUAGES = ("en", "de", "ru")
 
 
-def _coerce(raw: str, default: Any) -> Any:
+TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
+def _coerce(raw: str, setting: Setting) -> Any:
+    """The value of ``UXLAB_<NAME>=raw``; SettingError naming the variable for one it cannot take."""
+    name, default, text = f"UXLAB_{setting.name}", setting.default, raw.strip()
     if isinstance(default, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if isinstance(default, int):
-        return int(raw)
-    if isinstance(default, float):
-        return float(raw)
+        if text.lower() not in TRUE | FALSE:
+            raise SettingError(f"{name}: expected 1/true/yes/on or 0/false/no/off, got {raw!r}")
+        return text.lower() in TRUE
+    if isinstance(default, int | float):
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        try:
+            value: float = int(text) if isinstance(default, int) else float(text)
+        except ValueError:
+            raise SettingError(f"{name}: expected {kind}, got {raw!r}") from None
+        if not math.isfinite(value) or (setting.least is not None and value < setting.least):
+            raise SettingError(f"{name}: expected {kind} of at least {setting.least:g}, got {raw!r}")
+        return value
+    if setting.name == "PUBLIC_URL":
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise SettingError(f"{name}: expected the http(s) address participants reach, got {raw!r}")
+        return text
+    if setting.name == "DEFAULT_LANGUAGE" and text not in LANGUAGES:
+        raise SettingError(f"{name}: expected one of {', '.join(LANGUAGES)}, got {raw!r}")
     return raw
 
 
 def load_settings(environ: dict[str, str] | None = None) -> dict[str, Any]:
-    """Return every setting's value: the default, overridden by UXLAB_<NAME> if set."""
+    """Return every setting's value: the default, overridden by UXLAB_<NAME> if set.
+
+    SettingError names the first variable whose value its setting cannot take: a negative
+    limit or an address that is no URL started without a word and then broke every request.
+    """
     env = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     for setting in SETTINGS:
         raw = env.get(f"UXLAB_{setting.name}")
-        values[setting.name] = setting.default if raw is None else _coerce(raw, setting.default)
+        values[setting.name] = setting.default if raw is None else _coerce(raw, setting)
     return values
 
 
