@@ -23,6 +23,11 @@ from uxlab.probe_report import Build
 # under CPU throttling are long and one at a time, so there more browsers only add start-up.
 PARALLEL = 6
 PARALLEL_THROTTLED = 4
+INTERRUPTED = 130
+BROWSER_CLOSED = (
+    "the browser closed unexpectedly (it crashed or was killed, often for want of memory): "
+    "run the probe again, or with a smaller --parallel"
+)
 
 if TYPE_CHECKING:
     from uxlab.probe.runner import Plan
@@ -180,6 +185,10 @@ def probe(**opts: Any) -> None:
         # Whatever stops a probe from running (bad file, browser, site, upload) is exit status 2.
         click.echo(f"uxlab: {error.message}", err=True)
         sys.exit(ProbeError.exit_code)
+    except KeyboardInterrupt:
+        # Not click's "Aborted!" and 1, which CI would read as a failed budget: 128 + SIGINT.
+        click.echo("uxlab: interrupted", err=True)
+        sys.exit(INTERRUPTED)
     sys.exit(report.summary.exit_code)
 
 
@@ -199,15 +208,23 @@ def run_probe_command(**opts: Any) -> ProbeReport:
     _check_outputs(opts, plan)
 
     async def go() -> ProbeReport:
+        from playwright._impl._errors import TargetClosedError  # playwright.async_api does not export it
+
         count = max(opts["parallel"] or default_parallel(plan), opts["concurrency"])
         async with open_browsers(opts["chromium"], count) as browsers:
-            return await execute(
-                browsers,
-                plan,
-                concurrency=opts["concurrency"],
-                progress=_progress(sys.stderr),
-                artifacts=Path(opts["artifacts"]),
-            )
+            try:
+                return await execute(
+                    browsers,
+                    plan,
+                    concurrency=opts["concurrency"],
+                    progress=_progress(sys.stderr),
+                    artifacts=Path(opts["artifacts"]),
+                )
+            except (TargetClosedError, ProbeError) as error:
+                # A page load cut short by a dying browser reads as an unreachable site otherwise.
+                if isinstance(error, TargetClosedError) or not all(b.is_connected() for b in browsers):
+                    raise ProbeError(BROWSER_CLOSED) from None
+                raise
 
     report = run_to_end(go)
     report = dataclasses.replace(report, build=build_label(opts["commit"], opts["branch"]))

@@ -1,0 +1,90 @@
+"""A probe stopped from outside: Ctrl-C exits 130, a browser that dies exits 2, each one line."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from uxlab.config import chromium_path
+
+# A Chromium that runs until told, then is killed (the browser and its child processes).
+DYING_CHROMIUM = """#!/bin/sh
+"$REAL_CHROMIUM" "$@" &
+browser=$!
+while [ ! -e "$KILL_FILE" ]; do sleep 0.1; done
+pkill -KILL -P "$browser"
+kill -KILL "$browser"
+wait
+"""
+
+
+def _start(url: str, tmp_path: Path, *extra: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    """Start a probe of five runs one at a time in its own session, as a terminal would."""
+    args = [sys.executable, "-c", "from uxlab.cli import main; main()", "probe", "--url", url]
+    args += ["--runs", "5", "--parallel", "1", "--profile", "desktop", *extra]
+    return subprocess.Popen(
+        args,
+        cwd=tmp_path,
+        env={**os.environ, **env},
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _after_first_run(process: subprocess.Popen[str]) -> list[str]:
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if line.startswith("[1/5]"):
+            return seen
+    raise AssertionError(f"the probe ended before its first run: {''.join(seen)}")
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Live processes (not zombies) whose environment carries ``marker``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            ours = marker.encode() in (entry / "environ").read_bytes()
+            if ours and "\nState:\tZ" not in (entry / "status").read_text():
+                found.append(int(entry.name))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+@pytest.mark.browser
+def test_ctrl_c_exits_130_with_one_line_and_leaves_nothing_behind(test_site: str, tmp_path: Path) -> None:
+    marker = f"UXLAB_TEST_RUN={uuid.uuid4()}"
+    out = tmp_path / "report.json"
+    process = _start(test_site + "/fast", tmp_path, "--json", str(out), env=dict([marker.split("=")]))
+    _after_first_run(process)
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C signals the terminal's whole foreground group
+    _, rest = process.communicate(timeout=60)
+    assert (process.returncode, rest) == (130, "uxlab: interrupted\n")
+    assert not out.exists()
+    assert _processes_with(marker) == []
+
+
+@pytest.mark.browser
+def test_a_browser_that_dies_mid_run_is_one_line_and_exit_2(test_site: str, tmp_path: Path) -> None:
+    wrapper = tmp_path / "dying-chromium"
+    wrapper.write_text(DYING_CHROMIUM)
+    wrapper.chmod(0o755)
+    kill_file = tmp_path / "kill-now"
+    env = {"REAL_CHROMIUM": chromium_path(probe=True) or "", "KILL_FILE": str(kill_file)}
+    process = _start(test_site + "/fast", tmp_path, "--chromium", str(wrapper), env=env)
+    _after_first_run(process)
+    kill_file.touch()
+    _, rest = process.communicate(timeout=60)
+    assert process.returncode == 2, rest
+    assert rest.startswith("uxlab: the browser closed unexpectedly") and rest.count("\n") == 1, rest
