@@ -11,7 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlmodel import Session, col, select
 
@@ -109,14 +109,43 @@ def _date_time(value: str | None, where: str) -> datetime | None:
     )
 
 
-def _check_representative_runs(report: probe_report.ProbeReport) -> None:
-    """BadRequest unless each page's representative run is one of its runs (a JSON schema cannot say so)."""
+def _check_runs(report: probe_report.ProbeReport) -> None:
+    """BadRequest naming the field unless the report agrees with itself (a JSON schema cannot say so).
+
+    ``runs`` is the runs per page and profile: odd, so that a median run exists, and the
+    number of runs of every page. Each page's representative run is one of its runs, and
+    the page's metrics and score are that run's, as sent: the build page shows the page's,
+    the history the run's.
+    """
+    if report.runs % 2 == 0:
+        raise BadRequest(f"runs: must be odd (a median run is picked), got {report.runs}", field="runs")
     for i, page in enumerate(report.pages):
+        if len(page.runs) != report.runs:
+            where = f"pages[{i}].runs"
+            raise BadRequest(
+                f"{where}: has {len(page.runs)} runs, but the report's runs is {report.runs}", field=where
+            )
         if page.representative_run >= len(page.runs):
             where, last = f"pages[{i}].representative_run", len(page.runs) - 1
             raise BadRequest(
                 f"{where}: {page.representative_run} is not a run of the page (0 to {last})", field=where
             )
+        chosen = page.runs[page.representative_run]
+        for key in sorted(set(page.metrics) | set(chosen.metrics)):
+            if page.metrics.get(key) != chosen.metrics.get(key):
+                _differs(f"pages[{i}].metrics.{key}", page.metrics.get(key), chosen.metrics.get(key), page)
+        if page.score != chosen.score:
+            _differs(f"pages[{i}].score", page.score, chosen.score, page)
+
+
+def _differs(
+    where: str, value: float | None, run_value: float | None, page: probe_report.PageResult
+) -> NoReturn:
+    raise BadRequest(
+        f"{where}: {value} differs from the representative run's {run_value} "
+        f"(runs[{page.representative_run}]); a page's metrics and score are its representative run's",
+        field=where,
+    )
 
 
 def store_upload(db: Session, token: ApiToken, body: Any) -> ProbeUpload:
@@ -124,7 +153,7 @@ def store_upload(db: Session, token: ApiToken, body: Any) -> ProbeUpload:
     Forbidden when the report names another study."""
     report = probe_report.from_json(body)
     _date_time(report.started_at, "started_at")
-    _check_representative_runs(report)
+    _check_runs(report)
     study = db.get(Study, token.study_id)
     assert study is not None
     if report.study not in (None, study.slug):

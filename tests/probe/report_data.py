@@ -14,7 +14,6 @@ TOP = {
     "study": None,
     "started_at": "2026-11-25T12:00:00Z",
     "duration_s": 1.0,
-    "runs": 1,
     "concurrency": 1,
     "notes": [],
     "tasks": [],
@@ -36,6 +35,8 @@ def complete_report(partial: dict[str, Any]) -> dict[str, Any]:
         page.setdefault("score", chosen["score"])
         page.setdefault("ratings", {})
         page["budgets"] = [{**BUDGET, **budget} for budget in page.get("budgets", [])]
+    # A report's runs is every page's number of runs (the server refuses a report that disagrees).
+    report.setdefault("runs", len(report["pages"][0]["runs"]) if report["pages"] else 1)
     failed = [b for p in report["pages"] for b in p["budgets"] if not b["passed"]]
     errors = sum(1 for b in failed if b["level"] == "error")
     report.setdefault(

@@ -245,7 +245,7 @@ def test_probe_runs_csv(app: Flask, tmp_path: Path) -> None:
                 "build": {"commit": "=cmd|' /C calc'!A0"},
                 "pages": [
                     {"path": "/", "profile": "desktop", "runs": runs, "representative_run": 2},
-                    {"path": "/", "profile": "mobile", "runs": runs[:1]},
+                    {"path": "/", "profile": "mobile", "runs": runs[::-1]},
                 ],
             }
         )
@@ -255,10 +255,12 @@ def test_probe_runs_csv(app: Flask, tmp_path: Path) -> None:
         ("desktop", "0", "1200.0"),
         ("desktop", "1", "1500.0"),
         ("desktop", "2", "1300.0"),
-        ("mobile", "0", "1200.0"),
+        ("mobile", "0", "1300.0"),
+        ("mobile", "1", "1500.0"),
+        ("mobile", "2", "1200.0"),
     ]
     assert rows[2]["representative"] == "true" and rows[0]["commit"].startswith("'=")
-    assert len(rows_of(client.get("/studies/cx/probes.csv?device=phone"))) == 1
+    assert len(rows_of(client.get("/studies/cx/probes.csv?device=phone"))) == 3
 
 
 def test_results_sent_through_the_http_apis_reach_the_summary(app: Flask, tmp_path: Path) -> None:
