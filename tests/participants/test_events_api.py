@@ -321,6 +321,26 @@ def post_sent(study: Participant, token: str, events: list[dict[str, Any]], sent
     )
 
 
+def test_events_of_a_batch_that_arrives_past_the_limit_are_not_stored_uncounted(study: Participant) -> None:
+    """A batch without a send time, delivered 200 s after Start (limit 180 s): it ends the
+    attempt as a timeout, and its events count in neither path nor clicks. They were stored
+    all the same, so the stored events disagreed with the path and click count (README,
+    Ingestion: they always agree). Now they are acknowledged and not stored, as a batch sent
+    after the end is refused (410) and not stored."""
+    token = study.start("find-helpdesk", started_s_ago=200)
+    batch = [page("/products", 1000), ev("click", 2000, tag="A"), ev("click", 3000, tag="A")]
+    body = study.post(token, batch).get_json()
+    assert (body["ended"], body["outcome"], body["accepted"]) == (True, "timeout", [e["id"] for e in batch])
+    attempt = study.attempt(token)
+    assert (attempt.path, attempt.click_count, study.event_count()) == ([], 0, 0)
+    assert study.post(token, batch).status_code == 410  # sent again: ended, nothing stored
+    # Within the limit, the events up to the end count and are stored; those after it are not.
+    running = study.start("find-hotline")
+    ended = study.post(running, [page("/support", 100), ev("done", 200), ev("click", 300, tag="A")])
+    assert ended.get_json()["outcome"] == "failure"
+    assert (study.attempt(running).path, study.event_count()) == (["/support"], 2)
+
+
 def test_a_late_delivery_keeps_its_time_when_the_send_time_agrees(study: Participant) -> None:
     """Done at 0.5 s, delivered 40 s after Start, sent at 40 s by a clock that agrees: 0.5 s."""
     late = study.start("find-hotline", started_s_ago=40)
