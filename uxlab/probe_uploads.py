@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NoReturn
 
@@ -192,11 +192,12 @@ def store_upload(db: Session, token: ApiToken, body: Any) -> ProbeUpload:
 
 @dataclass(frozen=True)
 class HistoryPoint:
-    """One upload's representative run of a page and profile."""
+    """One upload's representative run of a page and profile, with the budget limits it was judged by."""
 
     upload_id: int
     label: str
     values: dict[str, float | None]
+    budgets: dict[str, float] = field(default_factory=dict)
 
 
 def study_pages(db: Session, slug: str) -> list[str]:
@@ -212,40 +213,44 @@ def study_pages(db: Session, slug: str) -> list[str]:
     return list(db.exec(query))
 
 
-def page_history(db: Session, slug: str, page: str, limit: int = 50) -> dict[str, list[HistoryPoint]]:
-    """Return, per profile, the last ``limit`` uploads' representative values for ``page``."""
+def page_history(
+    db: Session, slug: str, page: str, branch: str = "", limit: int = 50
+) -> dict[str, list[HistoryPoint]]:
+    """Return, per profile, the last ``limit`` uploads' representative values for ``page``
+    (only ``branch``'s uploads if given)."""
     study = _study(db, slug)
     query = (
         select(ProbeResult, ProbeUpload)
         .join(ProbeUpload, col(ProbeUpload.id) == ProbeResult.upload_id)
         .where(ProbeUpload.study_id == study.id, ProbeResult.page == page, col(ProbeResult.representative))
-        .order_by(col(ProbeUpload.id).desc())
-        .limit(limit * 4)
     )
+    if branch:
+        query = query.where(ProbeUpload.branch == branch)
     out: dict[str, list[HistoryPoint]] = {}
-    for result, upload in db.exec(query):
+    for result, upload in db.exec(query.order_by(col(ProbeUpload.id).desc()).limit(limit * 4)):
         label = (upload.commit or "")[:7] or f"#{upload.id}"
         values = {m: (result.score if m == "score" else result.metrics.get(m)) for m in HISTORY_METRICS}
         points = out.setdefault(result.profile, [])
         if len(points) < limit:
-            points.append(HistoryPoint(int(upload.id or 0), label, values))
+            budgets = _budget_limits(upload.report, page, result.profile)
+            points.append(HistoryPoint(int(upload.id or 0), label, values, budgets))
     return {profile: points[::-1] for profile, points in sorted(out.items())}
 
 
-def page_budgets(db: Session, slug: str, page: str) -> dict[str, dict[str, float]]:
-    """Return the latest upload's budget limits for ``page`` per metric ({"max": ..} / {"min": ..})."""
-    study = _study(db, slug)
-    uploads = db.exec(
-        select(ProbeUpload)
-        .where(ProbeUpload.study_id == study.id)
-        .order_by(col(ProbeUpload.id).desc())
-        .limit(20)
+def _budget_limits(stored: Any, page: str, profile: str) -> dict[str, float]:
+    """Return the limit per metric of the budgets a stored report judged ``page`` in ``profile`` by.
+
+    Of a warn and an error budget on one metric, the error one is the line that fails a build.
+    """
+    pages = stored.get("pages") if isinstance(stored, dict) else None
+    mine = (
+        [p for p in pages if isinstance(p, dict) and p.get("profile") == profile]
+        if isinstance(pages, list)
+        else []
     )
-    for upload in uploads:
-        budgets = probe_report.stored_budgets(upload.report).get(page)
-        if budgets is not None:
-            return {
-                b.metric: {k: v for k, v in (("max", b.max), ("min", b.min)) if v is not None}
-                for b in budgets
-            }
-    return {}
+    limits: dict[str, float] = {}
+    for budget in probe_report.stored_budgets({"pages": mine}).get(page, ()):
+        limit = budget.limit()
+        if limit is not None and (budget.metric not in limits or budget.level == "error"):
+            limits[budget.metric] = limit
+    return limits

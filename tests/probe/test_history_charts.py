@@ -102,3 +102,27 @@ def test_each_profile_point_sits_at_its_own_build(any_app: Flask) -> None:
     assert shapes["polygon"] == [labels["ccccccc"]]
     described = root.findtext(f"{SVG}desc") or ""
     assert "lighthouse-mobile: ccccccc 700" in described and "desktop: aaaaaaa 100, bbbbbbb 110" in described
+
+
+def budget_of(root: ET.Element) -> str:
+    """The budget the chart draws, as its description names it ('' for none)."""
+    found = re.search(r"budget: ([0-9.]+)", root.findtext(f"{SVG}desc") or "")
+    return found.group(1) if found else ""
+
+
+def test_each_profile_draws_the_budget_its_latest_build_was_judged_by(any_app: Flask) -> None:
+    main = report("aaaaaaa1", {"desktop": 100.0, "mobile": 300.0}, {"desktop": 1800.0, "mobile": 3000.0})
+    feature = report("bbbbbbb2", {"desktop": 120.0}, {"desktop": 5.0})
+    feature["build"]["branch"] = "feature-x"
+    client = upload_all(any_app, [main, feature])
+
+    page = client.get("/studies/helpdesk/probes/page?path=/").get_data(as_text=True)
+    # The feature build judged only desktop: mobile keeps main's budget; desktop's latest is 5.
+    assert budget_of(chart(page, "First contentful paint (ms), mobile")) == "3000"
+    assert budget_of(chart(page, "First contentful paint (ms), desktop")) == "5"
+
+    on_main = client.get("/studies/helpdesk/probes/page?path=/&branch=main").get_data(as_text=True)
+    assert budget_of(chart(on_main, "First contentful paint (ms), desktop")) == "1800"
+    assert budget_of(chart(on_main, "First contentful paint (ms), mobile")) == "3000"
+    assert "bbbbbbb" not in on_main  # the feature build is not on main's chart
+    assert budget_of(chart(on_main, "Largest contentful paint")) == ""  # no LCP budget anywhere

@@ -52,7 +52,7 @@ def test_upload_store_and_history(any_app: Flask) -> None:
         assert [p.values["lcp_ms"] for p in history["desktop"]] == [1000.0, 1200.0, 900.0, 5000.0]
         assert history["desktop"][0].label == "0001000"
         assert probe_uploads.study_pages(db, "helpdesk") == ["/"]
-        assert probe_uploads.page_budgets(db, "helpdesk", "/") == {"lcp_ms": {"max": 2500}}
+        assert history["desktop"][-1].budgets == {"lcp_ms": 2500}
 
         with pytest.raises(Unauthorized):
             probe_uploads.authenticate(db, "Bearer uxp_nope")
@@ -275,10 +275,15 @@ def test_history_page_survives_bad_budgets_stored_before_validation(any_app: Fla
         upload = ProbeUpload(study_id=int(study.id or 0), commit="legacy1", report=legacy)
         db.add(upload)
         db.flush()
-        db.add(ProbeResult(upload_id=int(upload.id or 0), page="/", profile="desktop", run=0, metrics={}))
+        legacy_run = ProbeResult(
+            upload_id=int(upload.id or 0), page="/", profile="desktop", run=0, metrics={}
+        )
+        legacy_run.representative = True  # its history point reads the stored budgets
+        db.add(legacy_run)
         db.commit()
         auth.create_user(db, "budgets@example.org", "a long enough password 123")
-        assert probe_uploads.page_budgets(db, "helpdesk", "/") == {}  # none of them is a whole budget
+        # none of them is a whole budget
+        assert probe_uploads.page_history(db, "helpdesk", "/")["desktop"][-1].budgets == {}
     client = any_app.test_client()
     account = {"email": "budgets@example.org", "password": "a long enough password 123"}
     signed = client.post("/login", data=account)

@@ -78,9 +78,15 @@ def builds(db: Session, slug: str, branch: str = "") -> tuple[list[BuildRow], li
     if branch:
         query = query.where(ProbeUpload.branch == branch)
     rows = [_row(u) for u in db.exec(query.order_by(col(ProbeUpload.id).desc()).limit(LIST_LIMIT))]
+    return rows, branches(db, slug)
+
+
+def branches(db: Session, slug: str) -> list[str]:
+    """Return every branch the study's builds name, in name order."""
+    study = _study(db, slug)
     of_study = select(ProbeUpload.branch).where(ProbeUpload.study_id == study.id)
     names = db.exec(of_study.distinct().order_by(ProbeUpload.branch))
-    return rows, [name for name in names if name]
+    return [name for name in names if name]
 
 
 def build(db: Session, slug: str, build_id: int) -> tuple[BuildRow, dict[str, Any]]:

@@ -119,31 +119,56 @@ def _build_id(text: str | None) -> int | None:
 @auth.login_required
 def history(slug: str) -> ResponseReturnValue:
     path = request.args.get("path", "")
+    branch = request.args.get("branch", "")[:200]
     db = get_session()
-    by_profile = probe_uploads.page_history(db, slug, path)
-    charts = history_charts(path, by_profile, probe_uploads.page_budgets(db, slug, path))
-    return render_template("probes/history.html", slug=slug, path=path, charts=charts, by_profile=by_profile)
+    by_profile = probe_uploads.page_history(db, slug, path, branch)
+    return render_template(
+        "probes/history.html",
+        slug=slug,
+        path=path,
+        branch=branch,
+        branches=probe_builds.branches(db, slug),
+        charts=history_charts(path, by_profile),
+        by_profile=by_profile,
+    )
 
 
 def history_charts(
-    path: str, by_profile: dict[str, list[probe_uploads.HistoryPoint]], limits: dict[str, dict[str, float]]
+    path: str, by_profile: dict[str, list[probe_uploads.HistoryPoint]]
 ) -> list[tuple[str, Markup]]:
     """Return (title, SVG line chart) per metric: one line per profile, the budget dashed.
 
     The x axis holds every build that measured the page in any profile, in build order; a
     profile without a run in a build leaves a gap there, so each point sits at its own build.
+    A profile's budget is the one its latest build on the chart was judged by; profiles whose
+    budgets differ get a chart each, since one chart draws one budget line.
     """
     labels = {p.upload_id: p.label for points in by_profile.values() for p in points}
     axis = sorted(labels)
+    x_labels = [labels[u] for u in axis]
     charts = []
     for metric, title in CHART_TITLES.items():
-        series = []
+        series = {}
         for prof, points in by_profile.items():
             at = {p.upload_id: p.values.get(metric) for p in points}
-            series.append(Series(prof, [at.get(u) for u in axis]))
-        limit = limits.get(metric, {})
-        budget = limit.get("max", limit.get("min"))
+            series[prof] = Series(prof, [at.get(u) for u in axis])
+        limits = {
+            prof: points[-1].budgets[metric]
+            for prof, points in by_profile.items()
+            if metric in points[-1].budgets
+        }
         top = 1.0 if metric == "score" else None
-        x_labels = [labels[u] for u in axis]
-        charts.append((title, line_chart(f"{title}, {path}", x_labels, series, budget=budget, y_max=top)))
+        if len(set(limits.values())) > 1:
+            for prof, one in series.items():
+                chart = line_chart(
+                    f"{title}, {prof}, {path}", x_labels, [one], budget=limits.get(prof), y_max=top
+                )
+                charts.append((f"{title}: {prof}", chart))
+            continue
+        budget = next(iter(limits.values()), None)
+        owners = "budget" if len(limits) == len(series) else f"{', '.join(limits)} budget"
+        chart = line_chart(
+            f"{title}, {path}", x_labels, list(series.values()), budget=budget, budget_label=owners, y_max=top
+        )
+        charts.append((title, chart))
     return charts
