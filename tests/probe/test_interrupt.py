@@ -7,10 +7,12 @@ import signal
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.probe.sites import serve_test_site
 from uxlab.config import chromium_path
 
 # A Chromium that runs until told, then is killed (the browser and its child processes).
@@ -49,6 +51,13 @@ def _after_first_run(process: subprocess.Popen[str]) -> list[str]:
     raise AssertionError(f"the probe ended before its first run: {''.join(seen)}")
 
 
+@pytest.fixture
+def own_site() -> Iterator[str]:
+    """A test site for this test alone: a browser killed mid-load can leave a shared one stuck."""
+    with serve_test_site() as url:
+        yield url
+
+
 def _processes_with(marker: str) -> list[int]:
     """Live processes (not zombies) whose environment carries ``marker``."""
     found = []
@@ -63,10 +72,10 @@ def _processes_with(marker: str) -> list[int]:
 
 
 @pytest.mark.browser
-def test_ctrl_c_exits_130_with_one_line_and_leaves_nothing_behind(test_site: str, tmp_path: Path) -> None:
+def test_ctrl_c_exits_130_with_one_line_and_leaves_nothing_behind(own_site: str, tmp_path: Path) -> None:
     marker = f"UXLAB_TEST_RUN={uuid.uuid4()}"
     out = tmp_path / "report.json"
-    process = _start(test_site + "/fast", tmp_path, "--json", str(out), env=dict([marker.split("=")]))
+    process = _start(own_site + "/fast", tmp_path, "--json", str(out), env=dict([marker.split("=")]))
     _after_first_run(process)
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C signals the terminal's whole foreground group
     _, rest = process.communicate(timeout=60)
@@ -76,13 +85,13 @@ def test_ctrl_c_exits_130_with_one_line_and_leaves_nothing_behind(test_site: str
 
 
 @pytest.mark.browser
-def test_a_browser_that_dies_mid_run_is_one_line_and_exit_2(test_site: str, tmp_path: Path) -> None:
+def test_a_browser_that_dies_mid_run_is_one_line_and_exit_2(own_site: str, tmp_path: Path) -> None:
     wrapper = tmp_path / "dying-chromium"
     wrapper.write_text(DYING_CHROMIUM)
     wrapper.chmod(0o755)
     kill_file = tmp_path / "kill-now"
     env = {"REAL_CHROMIUM": chromium_path(probe=True) or "", "KILL_FILE": str(kill_file)}
-    process = _start(test_site + "/fast", tmp_path, "--chromium", str(wrapper), env=env)
+    process = _start(own_site + "/fast", tmp_path, "--chromium", str(wrapper), env=env)
     _after_first_run(process)
     kill_file.touch()
     _, rest = process.communicate(timeout=60)

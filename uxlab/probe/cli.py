@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import subprocess
 import sys
@@ -188,6 +189,9 @@ def probe(**opts: Any) -> None:
     except KeyboardInterrupt:
         # Not click's "Aborted!" and 1, which CI would read as a failed budget: 128 + SIGINT.
         click.echo("uxlab: interrupted", err=True)
+        # Ctrl-C stops Playwright's driver too: its closed connection, an unretrieved future
+        # that asyncio would log at exit, is expected here.
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         sys.exit(INTERRUPTED)
     sys.exit(report.summary.exit_code)
 
