@@ -77,7 +77,7 @@ def revoke_token(slug: str, token_id: int) -> ResponseReturnValue:
 @bp.get("/studies/<slug>/builds")
 @auth.login_required
 def builds(slug: str) -> ResponseReturnValue:
-    branch = request.args.get("branch", "")[:200]
+    branch = _one_arg("branch", 200)
     rows, branches = probe_builds.builds(get_session(), slug, branch)
     return render_template("probes/builds.html", slug=slug, rows=rows, branches=branches, branch=branch)
 
@@ -95,7 +95,9 @@ def build(slug: str, build_id: int) -> ResponseReturnValue:
 @auth.login_required
 def compare(slug: str, build_id: int) -> ResponseReturnValue:
     db = get_session()
-    base_id = _build_id(request.args.get("base"))
+    base_id = _build_id(_one_arg("base", 12))
+    if base_id == build_id:
+        raise BadRequest(f"base is this build ({build_id}): give another build to compare with", field="base")
     if base_id is None:
         base_id = probe_builds.default_base(db, slug, build_id)
     if base_id is None:
@@ -106,11 +108,22 @@ def compare(slug: str, build_id: int) -> ResponseReturnValue:
     return render_template("probes/compare.html", slug=slug, head=head, base=base, rows=rows)
 
 
+def _one_arg(name: str, longest: int) -> str:
+    """The query parameter ``name`` ('' if absent); BadRequest naming it if repeated or too long."""
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise BadRequest(f"give one {name}, not {len(values)}", field=name)
+    value = values[0] if values else ""
+    if len(value) > longest:
+        raise BadRequest(f"{name} is longer than {longest} characters", field=name)
+    return value
+
+
 def _build_id(text: str | None) -> int | None:
     """A build id from the query string: a positive number in ASCII digits, else BadRequest."""
     if not text:
         return None
-    if not (text.isascii() and text.isdigit()) or len(text) > 12 or int(text) == 0:
+    if not (text.isascii() and text.isdigit()) or int(text) == 0:
         raise BadRequest("base must be a build number", field="base")
     return int(text)
 
@@ -118,8 +131,10 @@ def _build_id(text: str | None) -> int | None:
 @bp.get("/studies/<slug>/probes/page")
 @auth.login_required
 def history(slug: str) -> ResponseReturnValue:
-    path = request.args.get("path", "")
-    branch = request.args.get("branch", "")[:200]
+    path = _one_arg("path", 500)
+    if not path:
+        raise BadRequest("path is required: the probed page, such as ?path=/", field="path")
+    branch = _one_arg("branch", 200)
     db = get_session()
     by_profile = probe_uploads.page_history(db, slug, path, branch)
     return render_template(
