@@ -44,8 +44,10 @@ def upload() -> ResponseReturnValue:
     body = request_bodies.read_json_body(MAX_UPLOAD_BYTES, required=True)
     saved = probe_uploads.store_upload(db, token, body)
     slug = probe_uploads.study_slug(db, saved.study_id)
-    history = str(current_app.config["PUBLIC_URL"]).rstrip("/") + url_for("probes.pages", slug=slug)
-    return {"id": saved.id, "history_url": history}, 201
+    public = str(current_app.config["PUBLIC_URL"]).rstrip("/")
+    history = public + url_for("probes.pages", slug=slug)
+    build = public + url_for("probes.build", slug=slug, build_id=saved.id)
+    return {"id": saved.id, "history_url": history, "build_url": build}, 201
 
 
 @bp.route("/studies/<slug>/probes", methods=["GET", "POST"])
