@@ -238,13 +238,20 @@ def run_probe_command(**opts: Any) -> ProbeReport:
         _write(opts["json_path"], probe_report.dumps(report))
     if opts["junit_path"]:
         _write(opts["junit_path"], format_junit(report))
-    if opts["markdown_path"]:
-        _write(opts["markdown_path"], format_markdown(report))
     if opts["json_path"] != "-":
         click.echo(format_table(report), nl=False)
+    link, failure = None, None
     if opts["upload_url"]:
-        from uxlab.probe.upload import upload
+        from uxlab.probe.upload import upload, uploaded_link
 
-        answer = upload(opts["upload_url"], opts["token"], probe_report.to_json(report))
-        click.echo(f"uploaded: {answer.get('history_url', answer.get('id'))}", err=True)
+        try:
+            link = uploaded_link(upload(opts["upload_url"], opts["token"], probe_report.to_json(report)))
+        except ProbeError as error:
+            failure = error  # raised once the Markdown summary is written: CI shows it either way
+        else:
+            click.echo(f"uploaded: {link}", err=True)
+    if opts["markdown_path"]:  # after the upload, so that it can link to the build
+        _write(opts["markdown_path"], format_markdown(report) + (f"\nUploaded: <{link}>\n" if link else ""))
+    if failure is not None:
+        raise failure
     return report

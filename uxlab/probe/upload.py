@@ -72,6 +72,11 @@ def upload(server: str, token: str, report: dict[str, Any], timeout_s: float = 3
     return answer
 
 
+def uploaded_link(answer: dict[str, Any]) -> str:
+    """The page to show for an upload: its build's, else (an older server) the study's probes page."""
+    return str(answer.get("build_url") or answer.get("history_url") or f"upload {answer.get('id')}")
+
+
 def _refusal(url: str, error: urllib.error.HTTPError) -> str:
     """Why the server refused the upload: the redirect's target, or its status and reason."""
     if 300 <= error.code < 400:
