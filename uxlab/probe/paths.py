@@ -62,7 +62,12 @@ def _reason(error: Exception) -> str:
 async def run_task_path(
     browser: Browser, site_url: str, task: TaskSpec, profile: Profile, artifacts: Path | None
 ) -> TaskResult:
-    """Walk ``task``'s ideal path from its start page; on failure name the step and screenshot it."""
+    """Walk ``task``'s ideal path from its start page; on failure name the step and screenshot it.
+
+    The path runs at the profile's screen size (viewport, pixel ratio, touch) but without its
+    network or CPU throttling: it checks that the path works on that layout, and its step
+    times are not speed figures (budgets judge the page-speed runs).
+    """
     context = await browser.new_context(**context_options(profile))
     steps: list[Step] = []
     failed_step: int | None = None
