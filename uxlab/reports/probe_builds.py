@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from uxlab.errors import NotFound
-from uxlab.models import ProbeUpload, Study
+from uxlab.models import ProbeResult, ProbeUpload, Study
 
 COMPARED_METRICS = ("score", "ttfb_ms", "fcp_ms", "lcp_ms", "si_ms", "cls", "tbt_ms")
 BASE_BRANCHES = ("main", "master")
@@ -99,13 +99,32 @@ def build(db: Session, slug: str, build_id: int) -> tuple[BuildRow, dict[str, An
 
 
 def default_base(db: Session, slug: str, build_id: int) -> int | None:
-    """The build to compare with: the latest earlier build of a base branch (main, master),
-    else the build before it."""
+    """The build to compare with: the latest earlier build of a base branch (main, master)
+    that measured one of this build's pages in one of its profiles, else the latest earlier
+    build of any branch that did; None if none did (a comparison would have no rows)."""
     study = _study(db, slug)
-    earlier = select(ProbeUpload.id).where(ProbeUpload.study_id == study.id, col(ProbeUpload.id) < build_id)
-    newest = col(ProbeUpload.id).desc()
-    found = db.exec(earlier.where(col(ProbeUpload.branch).in_(BASE_BRANCHES)).order_by(newest)).first()
-    return found if found is not None else db.exec(earlier.order_by(newest)).first()
+    representative = col(ProbeResult.representative)
+    mine = set(
+        db.exec(
+            select(ProbeResult.page, ProbeResult.profile).where(
+                ProbeResult.upload_id == build_id, representative
+            )
+        )
+    )
+    earlier = (
+        select(ProbeUpload.id, ProbeUpload.branch, ProbeResult.page, ProbeResult.profile)
+        .join(ProbeResult, col(ProbeResult.upload_id) == ProbeUpload.id)
+        .where(ProbeUpload.study_id == study.id, col(ProbeUpload.id) < build_id, representative)
+        .where(col(ProbeResult.page).in_({page for page, _ in mine}))
+        .order_by(col(ProbeUpload.id).desc())
+    )
+    fallback = None
+    for upload_id, branch, page, profile in db.exec(earlier) if mine else ():
+        if (page, profile) in mine:
+            if branch in BASE_BRANCHES:
+                return upload_id
+            fallback = fallback or upload_id
+    return fallback
 
 
 def page_metrics(report: dict[str, Any]) -> dict[tuple[str, str], dict[str, float | None]]:

@@ -103,7 +103,10 @@ def compare(slug: str, build_id: int) -> ResponseReturnValue:
     if base_id is None:
         base_id = probe_builds.default_base(db, slug, build_id)
     if base_id is None:
-        raise BadRequest("this is the study's first build: there is none to compare with", field="base")
+        raise BadRequest(
+            "no earlier build measured this build's pages and profiles: give one to compare with as ?base=N",
+            field="base",
+        )
     head, head_report = probe_builds.build(db, slug, build_id)
     base, base_report = probe_builds.build(db, slug, base_id)
     rows = probe_builds.compare(base_report, head_report)
