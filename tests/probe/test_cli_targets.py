@@ -28,8 +28,8 @@ NO_BROWSER = ["--chromium", "/nonexistent/chrome", "--runs", "1", "--profile", "
             "(e.g. http://127.0.0.1:5000/)",
         ),
         (
-            ("--url", "http://127.0.0.1:1/", "--markdown", "/proc/x.md"),
-            "uxlab: --markdown /proc/x.md: cannot write /proc/x.md: No such file or directory",
+            ("--url", "http://127.0.0.1:1/", "--markdown", "/proc/summary.txt"),
+            "uxlab: --markdown /proc/summary.txt: cannot write /proc/summary.txt: No such file or directory",
         ),
     ],
 )

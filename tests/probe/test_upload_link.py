@@ -26,7 +26,7 @@ def test_the_upload_line_and_the_markdown_link_to_the_uploaded_build(
     with live_server.app.app_context():
         studies.store_scenario(get_session(), scenarios.load(HELPDESK))
         token = probe_uploads.create_token(get_session(), "helpdesk", "CI")
-    summary = tmp_path / "probe.md"
+    summary = tmp_path / "summary.txt"
     args = ["probe", str(HELPDESK), "--server", live_server.url, "--runs", "1", "--profile", "desktop"]
     args += ["--no-tasks", "--markdown", str(summary), "--upload", live_server.url, "--token", token]
     result = CliRunner().invoke(cli, args)
@@ -46,7 +46,7 @@ def test_a_build_url_in_the_answer_is_the_link(test_site: str, tmp_path: Path) -
         "history_url": "http://uxlab.test/studies/helpdesk/probes",
         "build_url": "http://uxlab.test/studies/helpdesk/builds/12",
     }
-    summary = tmp_path / "probe.md"
+    summary = tmp_path / "summary.txt"
     with answering(201, json.dumps(answer).encode(), {"Content-Type": "application/json"}) as server:
         args = ["probe", "--url", test_site + "/fast", "--runs", "1", "--profile", "desktop"]
         args += ["--markdown", str(summary), "--upload", server.url, "--token", "uxp_x"]
