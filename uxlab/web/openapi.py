@@ -178,7 +178,11 @@ def _paths() -> dict[str, Any]:
                     "201": _json(
                         {
                             "type": "object",
-                            "properties": {"id": {"type": "integer"}, "history_url": {"type": "string"}},
+                            "properties": {
+                                "id": {"type": "integer"},
+                                "history_url": {"type": "string"},
+                                "build_url": {"type": "string", "description": "the new build's page"},
+                            },
                         },
                         "Stored",
                     ),
