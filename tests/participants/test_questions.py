@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from sqlmodel import Session, select
 
+from tests.races import twice_at_once
 from uxlab import scenarios, studies
 from uxlab.db import get_session
 from uxlab.models import Attempt, ParticipantSession, QuestionAnswer
@@ -81,11 +82,6 @@ def test_two_posts_of_one_seq_at_once_store_its_questions_once(any_app: Flask, a
     """A double click on the SEQ page sends two posts that both find the participant at the SEQ
     (both read where the participant is before either writes). Only one stores the task's
     question answers; before, both did (4 rows for 2 questions, and a skewed mean)."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    from sqlalchemy import event
-
     studies.store_scenario(any_db, scenarios.loads(STUDY))
     first = any_app.test_client()
     first.get("/s/asks")
@@ -93,31 +89,10 @@ def test_two_posts_of_one_seq_at_once_store_its_questions_once(any_app: Flask, a
     first.post("/s/asks/task/1")
     session = any_db.exec(select(ParticipantSession)).one()
     attempts.end_attempt(any_db, sessions.progress(any_db, session).attempt, "success")  # type: ignore[arg-type]
-    second = any_app.test_client()
-    for cookie in first._cookies.values():  # the same browser: its second request
-        second.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
-
-    # Hold each post at its first write until both have read where the participant is.
-    both_read = threading.Barrier(2, timeout=10)
-    held: set[int] = set()
-
-    def hold(conn: object, cursor: object, statement: str, *args: object) -> None:
-        if (
-            statement.lstrip().upper().startswith("INSERT INTO QUESTIONANSWER")
-            and threading.get_ident() not in held
-        ):
-            held.add(threading.get_ident())
-            both_read.wait()
-
-    engine = any_app.extensions["uxlab.engine"]
-    event.listen(engine, "before_cursor_execute", hold)
-    try:
-        form = {"seq": "6", "q_found": "search", "q_confident": "4"}
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            answers = list(pool.map(lambda c: c.post("/s/asks/task/1/seq", data=form), [first, second]))
-    finally:
-        event.remove(engine, "before_cursor_execute", hold)
-    assert len(held) == 2  # both posts got as far as writing
+    form = {"seq": "6", "q_found": "search", "q_confident": "4"}
+    answers, _ = twice_at_once(  # both read where the participant is before either writes
+        any_app, first, "INSERT INTO QUESTIONANSWER", lambda c: c.post("/s/asks/task/1/seq", data=form)
+    )
     assert [a.status_code for a in answers] == [303, 303]
     assert {a.location for a in answers} == {"/s/asks/questionnaires"}
     any_db.expire_all()

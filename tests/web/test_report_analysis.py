@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 import tests.summary_seed as seed
 from tests.conftest import make_test_app
+from tests.races import twice_at_once
 from tests.web.test_reports_pages import EMAIL, PASSWORD, signed_in
 from uxlab import auth
 from uxlab.cli import cli
@@ -130,34 +131,11 @@ def test_a_double_click_on_exclude_excludes_once_and_shows_no_error(any_app: Fla
     """Two posts of one Exclude form at once both found the participant not excluded yet; the
     second's insert broke the unique exclusion row and answered 500. Now both land on the attempts
     page (the second with "excluded already"), with one exclusion and one audit row."""
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    from sqlalchemy import event
-
     first = signed_in(any_app, tmp_path, PEOPLE)
-    second = any_app.test_client()
-    for cookie in first._cookies.values():  # the same browser's second request
-        second.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
-    who = _ids(any_app)[0]
-    both_checked = threading.Barrier(2, timeout=10)
-    held: set[int] = set()
-
-    def hold(conn: object, cursor: object, statement: str, *args: object) -> None:
-        inserting = statement.lstrip().upper().startswith("INSERT INTO PARTICIPANTEXCLUSION")
-        if inserting and threading.get_ident() not in held:
-            held.add(threading.get_ident())
-            both_checked.wait()
-
-    engine = any_app.extensions["uxlab.engine"]
-    event.listen(engine, "before_cursor_execute", hold)
-    try:
-        url = f"/studies/cx/participants/{who}/exclude"
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            answers = list(pool.map(lambda c: c.post(url, data={"reason": "bot"}), [first, second]))
-    finally:
-        event.remove(engine, "before_cursor_execute", hold)
-    assert len(held) == 2  # both posts got as far as writing
+    url = f"/studies/cx/participants/{_ids(any_app)[0]}/exclude"
+    answers, second = twice_at_once(  # both find the participant not excluded before either writes
+        any_app, first, "INSERT INTO PARTICIPANTEXCLUSION", lambda c: c.post(url, data={"reason": "bot"})
+    )
     assert [(a.status_code, a.headers.get("Location")) for a in answers] == [
         (302, "/studies/cx/attempts")
     ] * 2
