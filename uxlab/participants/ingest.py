@@ -42,7 +42,7 @@ from uxlab.models import Attempt, ParticipantSession, StudyVersion, Task
 from uxlab.participants import event_store
 from uxlab.participants.attempt_lock import in_transaction, lock_attempt
 from uxlab.participants.events import EventBatch, EventIn, without_query_values
-from uxlab.participants.judging import Limits, apply_event, expire
+from uxlab.participants.judging import Limits, judge_batch
 from uxlab.scenarios import Scenario, TaskSpec
 
 ATTEMPT_CACHE_ENTRIES = 20_000  # about 1 kB each; least recently used go first
@@ -225,7 +225,7 @@ def record(
             raise TooManyRequests(
                 f"more than {limits.max_events_per_minute} events a minute for this attempt"
             )
-        counted = _judge(ctx, unique, now, limits, sent_ms)
+        counted = judge_batch(ctx, unique, now, limits, sent_ms)
         event_store.insert_events(conn, [row for row in rows if row["client_id"] in counted])
         event_store.write_state(conn, fixed.attempt_id, ctx.attempt)
     return _answer(ids, ctx, fixed)
@@ -259,34 +259,13 @@ def _unlocked_first(
     if state.recent_events + len(events) > limits.max_events_per_minute:
         return None
     ctx = Judging(state.attempt, fixed.scenario, fixed.spec)
-    counted = _judge(ctx, events, now, limits, sent_ms)
+    counted = judge_batch(ctx, events, now, limits, sent_ms)
     rows = [row for row in rows if row["client_id"] in counted]
     if not event_store.write_if_unchanged_sqlite(
         conn, fixed.attempt_id, fixed.study_id, state.events, ctx.attempt, rows
     ):
         return None
     return _answer(ids, ctx, fixed)
-
-
-def _judge(
-    ctx: Judging, events: list[EventIn], now: datetime, limits: Limits, sent_ms: float | None
-) -> set[str]:
-    """Judge the events in order while the attempt runs; return the ids of those that count.
-
-    Only those are stored, so the stored events and the path and click count always agree:
-    an event that finds the time limit passed ends the attempt without counting, and the
-    events after an end in the same batch are acknowledged (not sent again) but not stored,
-    as a batch sent after the end is refused (410) and not stored.
-    """
-    counted: set[str] = set()
-    for event in events:
-        if ctx.attempt.ended_at is not None:
-            break
-        apply_event(ctx, event, now, limits, sent_ms)
-        if ctx.attempt.outcome != "timeout" or event.type == "timeout":  # else: past the limit
-            counted.add(event.id)
-    expire(ctx, now, limits)
-    return counted
 
 
 def _refusal(state: event_store.State) -> str | None:

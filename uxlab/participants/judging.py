@@ -185,6 +185,27 @@ def apply_event(
         finish(ctx, outcome, ctx.spec.time_limit_s if outcome == "timeout" else took_s, now)
 
 
+def judge_batch(
+    ctx: Judged, events: list[EventIn], now: datetime, limits: Limits, sent_ms: float | None
+) -> set[str]:
+    """Judge a batch's events in order while the attempt runs; return the ids of those that count.
+
+    Only those are stored (``uxlab.participants.ingest``), so the stored events and the path
+    and click count always agree: an event that finds the time limit passed ends the attempt
+    without counting, and the events after an end in the same batch are acknowledged (not
+    sent again) but not stored, as a batch sent after the end is refused (410).
+    """
+    counted: set[str] = set()
+    for event in events:
+        if ctx.attempt.ended_at is not None:
+            break
+        apply_event(ctx, event, now, limits, sent_ms)
+        if ctx.attempt.outcome != "timeout" or event.type == "timeout":  # else: past the limit
+            counted.add(event.id)
+    expire(ctx, now, limits)
+    return counted
+
+
 def expire(ctx: Judged, now: datetime, limits: Limits, *, abandoned: bool = False) -> bool:
     """End a running attempt past its deadline (``past_deadline``, no event) as a timeout.
 
