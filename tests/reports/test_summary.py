@@ -257,6 +257,24 @@ def test_probe_uploads_give_page_speed(session: Session, tmp_path: Path) -> None
     check_schema(s.to_dict())
 
 
+def test_each_profile_has_its_own_score_budget(session: Session, tmp_path: Path) -> None:
+    """One page in two profiles with their own score budgets: keyed by path alone, the first
+    profile's budget was the other's too (the phone page judged by the desktop's 0.95)."""
+    from uxlab import probe_uploads
+
+    seed.seed(session, tmp_path)
+    secret = probe_uploads.create_token(session, "cx", "ci")
+    runs = [{"metrics": {"lcp_ms": 1800.0, "cls": 0.02, "fcp_ms": 900.0}, "score": 0.9}] * 3
+    pages = [
+        {"path": "/", "profile": profile, "runs": runs, "budgets": [{"metric": "score", "min": least}]}
+        for profile, least in (("desktop", 0.95), ("mobile", 0.6))
+    ]
+    report = complete_report({"study": "cx", "build": {"commit": "abc1234"}, "pages": pages})
+    probe_uploads.store_upload(session, probe_uploads.authenticate(session, f"Bearer {secret}"), report)
+    budgets = {(p.page, p.profile): p.score_budget for p in build_summary(session, "cx").pages}
+    assert budgets == {("/", "desktop"): 0.95, ("/", "mobile"): 0.6}
+
+
 def test_unknown_study_and_bad_filters() -> None:
     with pytest.raises(BadRequest) as error:
         Filters.from_args({"device": "fridge"})

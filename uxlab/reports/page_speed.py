@@ -3,7 +3,7 @@
 The p75 of each metric is taken over every run of the study's latest ``UPLOADS`` probe
 uploads received in the date filter (the field assessment's percentile applied to lab
 runs); the history holds the representative run's score of the latest ``HISTORY``
-uploads, and the score budget comes from the latest upload's report. A page passes when
+uploads, and the score budget of a page in a profile comes from the latest upload's report. A page passes when
 its p75 LCP, CLS and (when measured) INP are all "good"; lab probes cannot measure INP,
 so they pass on LCP and CLS. Device filter: ``desktop`` keeps the desktop profile,
 ``phone`` and ``tablet`` the mobile one.
@@ -70,20 +70,27 @@ def page_speed(db: Session, study: Study, filters: Filters) -> tuple[PageSpeed, 
     for (page, profile), found in sorted(runs.items()):
         points = history.get((page, profile), {})
         line = tuple((labels[u], points[u]) for u in sorted(points))
-        out.append(_assess(page, profile, found, line, budgets.get(page)))
+        out.append(_assess(page, profile, found, line, budgets.get((page, profile))))
     return tuple(out)
 
 
-def _score_budgets(db: Session, upload_id: int) -> dict[str, float]:
-    """Minimum "score" budget per page path in an upload's report (page budgets over global ones)."""
+def _score_budgets(db: Session, upload_id: int) -> dict[tuple[str, str], float]:
+    """Minimum "score" budget per page path and profile in an upload's report.
+
+    Per profile: a report judges a page in each profile by that profile's budgets (a phone
+    page's score budget is often lower), and keyed by path alone the first profile's won.
+    """
     upload = db.get(ProbeUpload, upload_id)
-    stored = probe_report.stored_budgets(upload.report if upload is not None else None)
-    return {
-        path: budget.min
-        for path, budgets in stored.items()
-        for budget in budgets
-        if budget.metric == "score" and budget.min is not None
-    }
+    pages = upload.report.get("pages") if upload is not None and isinstance(upload.report, dict) else None
+    entries = [p for p in pages if isinstance(p, dict)] if isinstance(pages, list) else []
+    out: dict[tuple[str, str], float] = {}
+    for profile in {p.get("profile") for p in entries if isinstance(p.get("profile"), str)}:
+        mine = {"pages": [p for p in entries if p.get("profile") == profile]}
+        for path, budgets in probe_report.stored_budgets(mine).items():
+            for budget in budgets:
+                if budget.metric == "score" and budget.min is not None:
+                    out[(path, str(profile))] = budget.min
+    return out
 
 
 def _assess(
