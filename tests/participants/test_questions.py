@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -39,16 +40,22 @@ def any_db(any_app: Flask) -> Iterator[Session]:
         yield get_session()
 
 
-def test_task_and_final_questions_are_stored_with_their_step_or_not_at_all(
-    any_app: Flask, any_db: Session
-) -> None:
-    studies.store_scenario(any_db, scenarios.loads(STUDY))
-    client = any_app.test_client()
+def _at_the_seq(app: Flask, db: Session) -> Any:
+    """A participant's browser of the study ``asks`` whose task 1 ended: at its SEQ page."""
+    studies.store_scenario(db, scenarios.loads(STUDY))
+    client = app.test_client()
     client.get("/s/asks")
     client.post("/s/asks")
     client.post("/s/asks/task/1")
-    session = any_db.exec(select(ParticipantSession)).one()
-    attempts.end_attempt(any_db, sessions.progress(any_db, session).attempt, "success")  # type: ignore[arg-type]
+    session = db.exec(select(ParticipantSession)).one()
+    attempts.end_attempt(db, sessions.progress(db, session).attempt, "success")  # type: ignore[arg-type]
+    return client
+
+
+def test_task_and_final_questions_are_stored_with_their_step_or_not_at_all(
+    any_app: Flask, any_db: Session
+) -> None:
+    client = _at_the_seq(any_app, any_db)
     page = client.get("/s/asks/task/1/seq").text
     assert 'name="q_found"' in page and 'name="q_confident"' in page and "How sure are you?" in page
 
@@ -82,13 +89,7 @@ def test_two_posts_of_one_seq_at_once_store_its_questions_once(any_app: Flask, a
     """A double click on the SEQ page sends two posts that both find the participant at the SEQ
     (both read where the participant is before either writes). Only one stores the task's
     question answers; before, both did (4 rows for 2 questions, and a skewed mean)."""
-    studies.store_scenario(any_db, scenarios.loads(STUDY))
-    first = any_app.test_client()
-    first.get("/s/asks")
-    first.post("/s/asks")
-    first.post("/s/asks/task/1")
-    session = any_db.exec(select(ParticipantSession)).one()
-    attempts.end_attempt(any_db, sessions.progress(any_db, session).attempt, "success")  # type: ignore[arg-type]
+    first = _at_the_seq(any_app, any_db)
     form = {"seq": "6", "q_found": "search", "q_confident": "4"}
     answers, _ = twice_at_once(  # both read where the participant is before either writes
         any_app, first, "INSERT INTO QUESTIONANSWER", lambda c: c.post("/s/asks/task/1/seq", data=form)
@@ -105,13 +106,7 @@ def test_a_nul_character_in_an_answer_is_a_400_that_stores_nothing(any_app: Flas
     """PostgreSQL cannot store a NUL in text: a typed answer holding one was a 500 there (the
     participant's answers lost) and stored as is on SQLite. Now it is a 400 naming the field on
     both, the participant stays at the step, and the same answers without it are stored."""
-    studies.store_scenario(any_db, scenarios.loads(STUDY))
-    client = any_app.test_client()
-    client.get("/s/asks")
-    client.post("/s/asks")
-    client.post("/s/asks/task/1")
-    session = any_db.exec(select(ParticipantSession)).one()
-    attempts.end_attempt(any_db, sessions.progress(any_db, session).attempt, "success")  # type: ignore[arg-type]
+    client = _at_the_seq(any_app, any_db)
     assert (
         client.post(
             "/s/asks/task/1/seq", data={"seq": "6", "q_found": "search", "q_confident": "4"}

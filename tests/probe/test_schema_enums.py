@@ -12,6 +12,7 @@ from uxlab import probe_report, probe_uploads, scenarios, studies
 from uxlab.db import get_session
 from uxlab.metrics.lighthouse import LIGHTHOUSE_CONTROL_POINTS
 from uxlab.metrics.pagespeed import AGGREGATES, CWV_THRESHOLDS, cwv_rating
+from uxlab.probe.preflight import MAX_RUNS
 from uxlab.scenarios.probing import BUDGET_LEVELS, BUDGET_METRICS
 from uxlab.scenarios.schema import STEP_ACTIONS
 
@@ -38,6 +39,7 @@ def test_schema_enums_equal_their_python_sources() -> None:
     ratings = {cwv_rating(m, v) for m, (good, poor) in CWV_THRESHOLDS.items() for v in (good, poor, poor + 1)}
     assert set(page["ratings"]["additionalProperties"]["enum"]) == ratings
     assert _defs()["step"]["properties"]["action"]["enum"] == list(STEP_ACTIONS)
+    assert probe_report.schema()["properties"]["runs"]["maximum"] == MAX_RUNS  # uxlab probe --runs
 
 
 def test_an_si_ms_budget_uploads(app: Flask) -> None:

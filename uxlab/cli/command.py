@@ -12,6 +12,8 @@ import click
 
 from uxlab.errors import ServiceUnavailable, UxlabError
 
+CLI_ACTOR = "(command line)"  # who the audit trail names for a change made from a shell
+
 if TYPE_CHECKING:
     from flask import Flask
 

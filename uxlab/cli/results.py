@@ -98,7 +98,7 @@ def report(app: Flask, study: str, pdf_path: Path, **filters: str | bool | None)
 
 def _require_writable(path: Path, option: str) -> None:
     """Refuse, before any work, a file that cannot be written (no such folder, no permission)."""
-    from uxlab.probe.cli import unwritable
+    from uxlab.probe.preflight import unwritable
 
     why = unwritable(path)
     if why:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from uxlab.cli.command import check_database, with_app, with_migrating_app
+from uxlab.cli.command import CLI_ACTOR, check_database, with_app, with_migrating_app
 
 if TYPE_CHECKING:
     from flask import Flask  # annotations only: `uxlab probe` starts without Flask
@@ -163,7 +163,7 @@ def users_role(_app: Flask, email: str, role: str) -> None:
     from uxlab import auth
     from uxlab.db import get_session
 
-    user = auth.set_role(get_session(), email, role, actor="(command line)")
+    user = auth.set_role(get_session(), email, role, actor=CLI_ACTOR)
     click.echo(f"{user.email} is now {'an' if user.role == 'admin' else 'a'} {user.role}")
 
 
@@ -193,7 +193,7 @@ def users_enable(_app: Flask, email: str) -> None:
     # a plain update: no last-admin check, no sessions to end (auth.py is at its 300 lines)
     user.disabled_at = None
     db.add(user)
-    audit.record(db, "account_enabled", actor="(command line)", detail=user.email)
+    audit.record(db, "account_enabled", actor=CLI_ACTOR, detail=user.email)
     click.echo(f"enabled {user.email}; it may sign in again")
 
 

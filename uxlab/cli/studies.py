@@ -8,12 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from uxlab.cli.command import reports_errors, with_app
+from uxlab.cli.command import CLI_ACTOR, reports_errors, with_app
 
 if TYPE_CHECKING:
     from flask import Flask  # annotations only: `uxlab probe` starts without Flask
-
-CLI_ACTOR = "(command line)"  # who the audit trail names for a change made here
 
 
 @click.group(help="Stored studies.")

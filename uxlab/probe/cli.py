@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from uxlab.errors import ProbeError, UxlabError
-from uxlab.probe.preflight import check_targets, max_runs
-from uxlab.probe.preflight import unwritable as unwritable  # uxlab report checks its --pdf with it
+from uxlab.probe.preflight import MAX_RUNS, check_targets, unwritable
 from uxlab.probe_report import Build
 
 # Runs in flight by default, measured on 2 cores (bench/RESULTS.md, "probe --parallel"): with
@@ -88,8 +87,8 @@ def _plan(
                     "or define it under probe.profile_defs"
                 ) from None
         plan = dataclasses.replace(plan, profiles=tuple(chosen))
-    if plan.runs > (most := max_runs()):  # a longer run would write a report its schema refuses
-        raise ProbeError(f"runs must be at most {most} (the report schema's limit), got {plan.runs}")
+    if plan.runs > MAX_RUNS:  # a longer run would write a report its schema refuses
+        raise ProbeError(f"runs must be at most {MAX_RUNS} (the report schema's limit), got {plan.runs}")
     if plan.runs < 1 or plan.runs % 2 == 0:
         raise ProbeError(f"runs must be an odd number, got {plan.runs}")
     if not plan.pages and not plan.tasks:
@@ -142,7 +141,7 @@ def _write(path: str, text: str) -> None:
 @click.option(
     "--runs",
     type=click.IntRange(min=1),
-    help=f"Runs per page and profile (odd, at most {max_runs()}, the report schema's limit). "
+    help=f"Runs per page and profile (odd, at most {MAX_RUNS}, the report schema's limit). "
     "Default: the scenario's, else 3.",
 )
 @click.option(

@@ -5,16 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from uxlab import probe_report
 from uxlab.errors import ProbeError
 
-
-def max_runs() -> int:
-    """The most runs per page and profile a report may hold: its schema's ``runs`` maximum.
-
-    Read from the schema itself, so that the option and the schema cannot drift apart.
-    """
-    return int(probe_report.schema()["properties"]["runs"]["maximum"])
+# The most runs per page and profile a report may hold: its schema's ``runs`` maximum (a
+# constant, not read from the schema: every ``uxlab`` start builds --help's text;
+# tests/probe/test_schema_enums.py keeps the two equal).
+MAX_RUNS = 99
 
 
 def check_targets(scenario: str | None, urls: tuple[str, ...], server: str) -> None:
@@ -28,15 +24,16 @@ def check_targets(scenario: str | None, urls: tuple[str, ...], server: str) -> N
         # --server places a scenario's path site (/demo) on a server; a --url is already whole.
         raise ProbeError("--server is for a scenario whose site is a path on it; with --url give whole URLs")
     for url in urls:
-        if not _absolute(url):
+        if not is_http_url(url):
             raise ProbeError(
                 f"--url {url}: give an absolute http:// or https:// URL (e.g. http://127.0.0.1:5000/)"
             )
-    if server and not _absolute(server):
+    if server and not is_http_url(server):
         raise ProbeError(f"--server {server}: give the server's http:// or https:// address")
 
 
-def _absolute(url: str) -> bool:
+def is_http_url(url: str) -> bool:
+    """Whether ``url`` is an absolute http(s) URL with a host."""
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 

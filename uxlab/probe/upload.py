@@ -7,9 +7,10 @@ import json
 import urllib.error
 import urllib.request
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from uxlab.errors import ProbeError
+from uxlab.probe.preflight import is_http_url
 
 API_PATH = "/api/v1/probes"
 
@@ -21,8 +22,7 @@ def check_upload(server: str | None, token: str | None) -> None:
     """
     if not server:
         return
-    parts = urlsplit(server)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not is_http_url(server):
         raise ProbeError(
             f"--upload {server}: give the uxlab server's address, http:// or https:// with a host "
             "(e.g. https://uxlab.example.org)"
