@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Sequence
+from contextlib import asynccontextmanager, suppress
+from typing import Any, TypeVar
 
 from playwright.async_api import Browser, async_playwright
 
 from uxlab.config import CHROMIUM_ARGS, chromium_path
 from uxlab.errors import ProbeError
+
+T = TypeVar("T")
+BROWSER_CLOSED = (
+    "the browser closed unexpectedly (it crashed or was killed, often for want of memory): "
+    "run the probe again, or with a smaller --parallel"
+)
 
 
 @asynccontextmanager
@@ -64,3 +71,35 @@ async def open_browsers(
             yield browsers
         finally:
             await asyncio.gather(*(b.close() for b in browsers), return_exceptions=True)
+
+
+async def while_connected(browsers: Sequence[Browser], work: Awaitable[T]) -> T:
+    """Return ``work``'s result; ProbeError(BROWSER_CLOSED) as soon as any browser disconnects.
+
+    Playwright fails the calls in flight on a browser that dies, but a run can be between
+    calls (asleep in its observation window, or in a retry), and one browser's death would
+    then wait on another's runs; so the first disconnection stops the work at once.
+    """
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def on_disconnected(_: Browser) -> None:
+        if not closed.done():
+            closed.set_result(None)
+
+    for browser in browsers:
+        browser.on("disconnected", on_disconnected)
+    task = asyncio.ensure_future(work)
+    try:
+        either: list[asyncio.Future[Any]] = [task, closed]
+        await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+        if task.done() and not closed.done():
+            return task.result()
+        task.cancel()
+        with suppress(asyncio.CancelledError, Exception):  # its error is the browser's closing
+            await task
+        raise ProbeError(BROWSER_CLOSED)
+    finally:
+        task.cancel()
+        closed.cancel()
+        for browser in browsers:
+            browser.remove_listener("disconnected", on_disconnected)

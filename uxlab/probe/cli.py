@@ -24,10 +24,6 @@ from uxlab.probe_report import Build
 PARALLEL = 6
 PARALLEL_THROTTLED = 4
 INTERRUPTED = 130
-BROWSER_CLOSED = (
-    "the browser closed unexpectedly (it crashed or was killed, often for want of memory): "
-    "run the probe again, or with a smaller --parallel"
-)
 
 if TYPE_CHECKING:
     from uxlab.probe.runner import Plan
@@ -198,7 +194,7 @@ def probe(**opts: Any) -> None:
 def run_probe_command(**opts: Any) -> ProbeReport:
     """Plan, run, write the reports and upload; return the report."""
     from uxlab import probe_report
-    from uxlab.probe.browser import open_browsers
+    from uxlab.probe.browser import BROWSER_CLOSED, open_browsers, while_connected
     from uxlab.probe.loop import run_to_end
     from uxlab.probe.report import format_junit, format_markdown, format_table
     from uxlab.probe.runner import execute
@@ -216,13 +212,14 @@ def run_probe_command(**opts: Any) -> ProbeReport:
         count = max(opts["parallel"] or default_parallel(plan), opts["concurrency"])
         async with open_browsers(opts["chromium"], count) as browsers:
             try:
-                return await execute(
+                work = execute(
                     browsers,
                     plan,
                     concurrency=opts["concurrency"],
                     progress=_progress(sys.stderr),
                     artifacts=Path(opts["artifacts"]),
                 )
+                return await while_connected(browsers, work)
             except (TargetClosedError, ProbeError) as error:
                 # A page load cut short by a dying browser reads as an unreachable site otherwise.
                 if isinstance(error, TargetClosedError) or not all(b.is_connected() for b in browsers):
