@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import uuid
@@ -155,3 +156,35 @@ def test_work_on_connected_browsers_returns_its_result() -> None:
             return int(await while_connected(browsers, page.evaluate("6 * 7")))
 
     assert run_to_end(go) == 42
+
+
+@pytest.mark.browser
+def test_a_pdf_whose_browser_dies_mid_print_is_a_probe_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An image from a port that accepts and never answers: the document's load never comes,
+    # so the print is still waiting when the browser is killed.
+    from uxlab.errors import ProbeError
+    from uxlab.probe.browser import BROWSER_CLOSED, open_browser
+    from uxlab.probe.pdf import html_to_pdf
+
+    wrapper = tmp_path / "dying-chromium"
+    wrapper.write_text(DYING_CHROMIUM)
+    wrapper.chmod(0o755)
+    kill_file = tmp_path / "kill-now"
+    monkeypatch.setenv("REAL_CHROMIUM", chromium_path(probe=True) or "")
+    monkeypatch.setenv("KILL_FILE", str(kill_file))
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        html = f'<p>report</p><img src="http://127.0.0.1:{silent.getsockname()[1]}/chart.png">'
+
+        async def go() -> None:
+            async with open_browser(str(wrapper)) as browser:
+                asyncio.get_running_loop().call_later(1, kill_file.touch)
+                await html_to_pdf(browser, html, tmp_path / "report.pdf")
+
+        with pytest.raises(ProbeError) as raised:
+            run_to_end(go)
+    assert raised.value.message == BROWSER_CLOSED
+    assert not (tmp_path / "report.pdf").exists()

@@ -9,16 +9,14 @@ from collections.abc import AsyncIterator, Awaitable, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import Any, TypeVar
 
+from playwright._impl._errors import TargetClosedError  # playwright.async_api does not export it
 from playwright.async_api import Browser, async_playwright
 
 from uxlab.config import CHROMIUM_ARGS, chromium_path
 from uxlab.errors import ProbeError
 
 T = TypeVar("T")
-BROWSER_CLOSED = (
-    "the browser closed unexpectedly (it crashed or was killed, often for want of memory): "
-    "run the probe again, or with a smaller --parallel"
-)
+BROWSER_CLOSED = "the browser closed unexpectedly (it crashed or was killed, often for want of memory)"
 
 
 @asynccontextmanager
@@ -76,9 +74,10 @@ async def open_browsers(
 async def while_connected(browsers: Sequence[Browser], work: Awaitable[T]) -> T:
     """Return ``work``'s result; ProbeError(BROWSER_CLOSED) as soon as any browser disconnects.
 
-    Playwright fails the calls in flight on a browser that dies, but a run can be between
-    calls (asleep in its observation window, or in a retry), and one browser's death would
-    then wait on another's runs; so the first disconnection stops the work at once.
+    Playwright can leave a call on a browser that died unanswered (seen: ``new_page``, and
+    ``evaluate`` in a run's observation window), and one browser's death would otherwise
+    wait on the others' runs; so the first disconnection stops the work. A call it does fail
+    fails with TargetClosedError, which reads as the same.
     """
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
@@ -93,7 +92,10 @@ async def while_connected(browsers: Sequence[Browser], work: Awaitable[T]) -> T:
         either: list[asyncio.Future[Any]] = [task, closed]
         await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
         if task.done() and not closed.done():
-            return task.result()
+            try:
+                return task.result()
+            except TargetClosedError:
+                raise ProbeError(BROWSER_CLOSED) from None
         task.cancel()
         with suppress(asyncio.CancelledError, Exception):  # its error is the browser's closing
             await task

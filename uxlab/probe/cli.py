@@ -24,6 +24,7 @@ from uxlab.probe_report import Build
 PARALLEL = 6
 PARALLEL_THROTTLED = 4
 INTERRUPTED = 130
+RUN_AGAIN = ": run the probe again, or with a smaller --parallel"
 
 if TYPE_CHECKING:
     from uxlab.probe.runner import Plan
@@ -207,8 +208,6 @@ def run_probe_command(**opts: Any) -> ProbeReport:
     _check_outputs(opts, plan)
 
     async def go() -> ProbeReport:
-        from playwright._impl._errors import TargetClosedError  # playwright.async_api does not export it
-
         count = max(opts["parallel"] or default_parallel(plan), opts["concurrency"])
         async with open_browsers(opts["chromium"], count) as browsers:
             try:
@@ -220,10 +219,10 @@ def run_probe_command(**opts: Any) -> ProbeReport:
                     artifacts=Path(opts["artifacts"]),
                 )
                 return await while_connected(browsers, work)
-            except (TargetClosedError, ProbeError) as error:
+            except ProbeError as error:
                 # A page load cut short by a dying browser reads as an unreachable site otherwise.
-                if isinstance(error, TargetClosedError) or not all(b.is_connected() for b in browsers):
-                    raise ProbeError(BROWSER_CLOSED) from None
+                if error.message == BROWSER_CLOSED or not all(b.is_connected() for b in browsers):
+                    raise ProbeError(BROWSER_CLOSED + RUN_AGAIN) from None
                 raise
 
     report = run_to_end(go)

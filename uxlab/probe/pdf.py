@@ -6,6 +6,8 @@ from pathlib import Path
 
 from playwright.async_api import Browser
 
+from uxlab.probe.browser import while_connected
+
 # Chromium fills the spans of these classes in on every page (the footer: "Page 2 of 5")
 FOOTER = (
     '<div style="font: 8pt sans-serif; color: #444; width: 100%; text-align: center;">'
@@ -15,7 +17,11 @@ FOOTER = (
 
 async def html_to_pdf(browser: Browser, html: str, output: Path) -> None:
     """Render self-contained ``html`` (inline CSS and SVG) with the print stylesheet into ``output``
-    (A4, page numbers in the footer)."""
+    (A4, page numbers in the footer); ProbeError if the browser dies meanwhile."""
+    await while_connected([browser], _print(browser, html, output))
+
+
+async def _print(browser: Browser, html: str, output: Path) -> None:
     context = await browser.new_context()
     try:
         page = await context.new_page()
