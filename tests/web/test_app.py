@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
 from uxlab.config import SETTINGS, load_settings
@@ -35,3 +36,24 @@ def test_unknown_page_is_html_404(app: Flask) -> None:
     assert b'<a href="/studies">Go to the studies</a>' in response.data  # a way on, not a dead end
     participant = app.test_client().get("/s/no-such-study/task/9/seq", headers={"Accept": "text/html"})
     assert participant.status_code in (404, 410) and b"Go to the studies" not in participant.data
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [("POST", "/healthz", "GET"), ("PUT", "/readyz", "GET"), ("DELETE", "/api/v1/openapi.json", "GET")],
+)
+def test_a_method_a_json_endpoint_does_not_take_is_a_json_405_naming_the_allowed(
+    app: Flask, method: str, path: str, allowed: str
+) -> None:
+    response = app.test_client().open(path, method=method)
+    assert response.status_code == 405
+    assert response.is_json, response.data[:200]
+    assert "not allowed" in response.get_json()["error"]["message"]
+    assert allowed in response.headers["Allow"].split(", ")
+
+
+def test_a_method_a_page_does_not_take_is_an_html_405_naming_the_allowed(app: Flask) -> None:
+    response = app.test_client().delete("/login")
+    assert response.status_code == 405
+    assert response.mimetype == "text/html"
+    assert {"GET", "POST"} <= set(response.headers["Allow"].split(", "))

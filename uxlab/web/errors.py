@@ -16,7 +16,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from jinja2 import TemplateNotFound
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from uxlab.errors import UxlabError
 
@@ -28,7 +28,20 @@ JSON_ENDPOINTS = frozenset({"studio.check", "health.healthz", "health.readyz"})
 def answers_json() -> bool:
     """Whether this request's endpoint answers JSON (and so its errors too)."""
     json_path = request.path.startswith("/api/") or request.path.endswith(".json")
-    return json_path or request.endpoint in JSON_ENDPOINTS
+    return json_path or _endpoint() in JSON_ENDPOINTS
+
+
+def _endpoint() -> str | None:
+    """The request's endpoint; for a method the URL does not take (405), the URL's own."""
+    refused = request.routing_exception
+    if request.endpoint or not isinstance(refused, MethodNotAllowed) or not refused.valid_methods:
+        return request.endpoint
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        endpoint, _ = adapter.match(method=refused.valid_methods[0])
+    except HTTPException:
+        return None
+    return str(endpoint)
 
 
 def _wants_json() -> bool:
@@ -62,7 +75,12 @@ def handle_uxlab_error(error: UxlabError) -> ResponseReturnValue:
 
 
 def handle_http_exception(error: HTTPException) -> ResponseReturnValue:
-    return handle_uxlab_error(_with_status(error.description or error.name, error.code or 500))
+    response = make_response(
+        handle_uxlab_error(_with_status(error.description or error.name, error.code or 500))
+    )
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:  # RFC 9110: a 405 names them
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
 
 
 def handle_unexpected(error: Exception) -> ResponseReturnValue:
