@@ -116,14 +116,28 @@ def _check_outputs(opts: dict[str, Any], plan: Plan) -> None:
         raise ProbeError(f"--artifacts {artifacts}: not a folder")
 
 
-def _write(path: str, text: str) -> None:
+def write_report(path: str, text: str) -> None:
+    """Write a report file whole or not at all; ``-`` is standard output.
+
+    A file is written beside its place and renamed at the end, so a full disk or a Ctrl-C
+    never leaves half a report (nor spoils the previous one). A device such as /dev/stderr,
+    or a writable file in a folder that is not, is written in place.
+    """
     if path == "-":
         click.echo(text, nl=False)
         return
+    target = Path(path)
+    direct = (target.exists() and not target.is_file()) or not os.access(target.parent, os.W_OK)
+    partial = target if direct else target.with_name(target.name + ".part")
     try:
-        Path(path).write_text(text, encoding="utf-8")
+        partial.write_text(text, encoding="utf-8")
+        if not direct:
+            partial.replace(target)
     except OSError as error:  # checked before the run; something changed since
         raise ProbeError(f"cannot write {path}: {error.strerror or error}") from None
+    finally:
+        if not direct:
+            partial.unlink(missing_ok=True)
 
 
 @click.command(
@@ -230,9 +244,9 @@ def run_probe_command(**opts: Any) -> ProbeReport:
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     if opts["json_path"]:
-        _write(opts["json_path"], probe_report.dumps(report))
+        write_report(opts["json_path"], probe_report.dumps(report))
     if opts["junit_path"]:
-        _write(opts["junit_path"], format_junit(report))
+        write_report(opts["junit_path"], format_junit(report))
     if opts["json_path"] != "-":
         click.echo(format_table(report), nl=False)
     link, failure = None, None
@@ -246,7 +260,9 @@ def run_probe_command(**opts: Any) -> ProbeReport:
         else:
             click.echo(f"uploaded: {link}", err=True)
     if opts["markdown_path"]:  # after the upload, so that it can link to the build
-        _write(opts["markdown_path"], format_markdown(report) + (f"\nUploaded: <{link}>\n" if link else ""))
+        write_report(
+            opts["markdown_path"], format_markdown(report) + (f"\nUploaded: <{link}>\n" if link else "")
+        )
     if failure is not None:
         raise failure
     return report
