@@ -140,11 +140,11 @@ def test_list_studies_counts_participants_of_all_versions(any_app: Flask, tmp_pa
 def test_open_and_close(any_app: Flask) -> None:
     with _session(any_app) as session:
         studies.load_scenario_file(session, DEMO)
-        assert studies.set_open(session, "helpdesk", False).is_open is False
+        assert studies.set_open(session, "helpdesk", False, actor="test").is_open is False
     with _session(any_app) as session:
         assert studies.get_study(session, "helpdesk").is_open is False
         with pytest.raises(NotFound):
-            studies.set_open(session, "no-such-study", True)
+            studies.set_open(session, "no-such-study", True, actor="test")
 
 
 def test_refused_files_store_nothing(any_app: Flask) -> None:

@@ -55,13 +55,13 @@ def test_close_and_edit_on_one_app_take_effect_on_the_other(
     assert visitor.get("/s/helpdesk").status_code == 200
 
     with _session(any_app) as db:
-        studies.set_open(db, "helpdesk", False)  # what the researcher's Close button calls
+        studies.set_open(db, "helpdesk", False, actor="test")  # what the researcher's Close button calls
     closed = participant.post(token, [page("/support", 1500)])
     assert closed.status_code == 410 and "closed" in closed.get_json()["error"]["message"]
     assert visitor.get("/s/helpdesk", headers={"Accept": "text/html"}).status_code == 410
 
     with _session(any_app) as db:
-        studies.set_open(db, "helpdesk", True)
+        studies.set_open(db, "helpdesk", True, actor="test")
     assert participant.post(token, [page("/support", 1500)]).status_code == 200
 
     scenario_file.write_text(scenario_file.read_text().replace(OLD_PROMPT, NEW_PROMPT))

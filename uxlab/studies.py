@@ -240,10 +240,12 @@ def variants_of(session: Session, slug: str) -> list[str]:
     return sorted(study for study, _ in links if study != slug and root(study) == group)
 
 
-def set_open(session: Session, slug: str, is_open: bool) -> Study:
-    """Open or close a study (a closed study answers 410 to participants) and commit."""
+def set_open(session: Session, slug: str, is_open: bool, *, actor: str) -> Study:
+    """Open or close a study (a closed study answers 410 to participants) and commit, with
+    its line in the audit trail (``actor``: an email, or the command line)."""
     study = get_study(session, slug)
     study.is_open = is_open
     session.add(study)
+    audit.add(session, "study_opened" if is_open else "study_closed", actor=actor, study_slug=slug)
     session.commit()
     return study

@@ -73,11 +73,11 @@ def test_a_report_that_cannot_be_written_whole_leaves_the_previous_one(
 
 
 def test_a_report_is_written_whole_with_nothing_beside_it(tmp_path: Path) -> None:
-    report = tmp_path / "probe.md"
+    report = tmp_path / "summary.txt"
     report.write_text("an older and longer report\n" * 100)
     write_report(str(report), "# uxlab probe\n")
     assert report.read_text() == "# uxlab probe\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["probe.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.txt"]
 
 
 def test_a_report_to_a_device_is_written_in_place() -> None:

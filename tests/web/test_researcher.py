@@ -15,8 +15,9 @@ from sqlmodel import select
 
 from tests.conftest import make_test_app
 from tests.results_seed import Seeded, seed_results
-from uxlab import auth
+from uxlab import audit, auth
 from uxlab.cli import cli
+from uxlab.cli.command import CLI_ACTOR
 from uxlab.db import database_url, get_session
 from uxlab.models import Study
 
@@ -189,6 +190,24 @@ def test_cli_opens_and_closes_studies(app: Flask, tmp_path: Path) -> None:
     unknown = CliRunner().invoke(cli, ["studies", "close", "nope"], env=env)
     assert unknown.exit_code == 1
     assert "uxlab: no study 'nope'" in unknown.output
+    # as the web page's buttons, each is in the audit trail; the unknown study is not
+    with app.app_context():
+        trail = audit.recent(get_session())
+    assert [(e.action, e.actor, e.study_slug) for e in trail[:2]] == [
+        ("study_opened", CLI_ACTOR, "shop"),
+        ("study_closed", CLI_ACTOR, "shop"),
+    ]
+    assert all(e.study_slug != "nope" for e in trail)
+
+
+def test_the_close_button_is_in_the_audit_trail_with_who_pressed_it(app: Flask, tmp_path: Path) -> None:
+    _seeded(app, tmp_path)
+    client = app.test_client()
+    _sign_in(client)
+    assert client.post("/studies/shop/close").status_code == 302
+    with app.app_context():
+        newest = audit.recent(get_session())[0]
+    assert (newest.action, newest.actor, newest.study_slug) == ("study_closed", EMAIL, "shop")
 
 
 def test_session_cookie_flags(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ def _set_open(slug: str, is_open: bool) -> None:
     from uxlab import studies as study_store
     from uxlab.db import get_session
 
-    study_store.set_open(get_session(), slug, is_open)
+    study_store.set_open(get_session(), slug, is_open, actor=CLI_ACTOR)
     click.echo(f"study {slug} is now {'open' if is_open else 'closed'}")
 
 

@@ -112,8 +112,8 @@ def share_study(slug: str, action: str) -> ResponseReturnValue:
 @bp.post("/studies/<slug>/<any(open, close):action>")
 @auth.login_required
 def set_open(slug: str, action: str) -> ResponseReturnValue:
-    study = studies.set_open(get_session(), slug, action == "open")
-    auth.record_action("study_opened" if action == "open" else "study_closed", slug)
+    db = get_session()
+    study = studies.set_open(db, slug, action == "open", actor=auth.current_email(db))
     flash(f"“{study.title}” is now {'open' if study.is_open else 'closed'} to participants.")
     return redirect(url_for("researcher.study_list"))
 
