@@ -38,7 +38,7 @@ def _endpoint() -> str | None:
         return request.endpoint
     adapter = current_app.url_map.bind_to_environ(request.environ)
     try:
-        endpoint, _ = adapter.match(method=refused.valid_methods[0])
+        endpoint, _ = adapter.match(method=next(iter(refused.valid_methods)))
     except HTTPException:
         return None
     return str(endpoint)
