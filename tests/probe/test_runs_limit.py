@@ -23,7 +23,12 @@ def test_runs_above_the_schema_maximum_are_refused_before_the_run() -> None:
     )
     # At the maximum the run goes on (here to the missing browser).
     result = CliRunner().invoke(cli, [*args[:-1], str(most)])
-    assert result.exit_code == 2 and "no Chromium at /nonexistent/chrome" in result.stderr
+    assert result.exit_code == 2 and "no Chromium at /nonexistent/chrome (--chromium)" in result.stderr
+    # the same path from the setting names the setting
+    from_setting = ["probe", "--url", "http://127.0.0.1:1/", "--runs", "1", "--profile", "desktop"]
+    result = CliRunner().invoke(cli, from_setting, env={"UXLAB_CHROMIUM_PATH": "/nonexistent/chrome"})
+    assert result.exit_code == 2, result.output
+    assert "no Chromium at /nonexistent/chrome (UXLAB_CHROMIUM_PATH)" in result.stderr
     help_text = CliRunner().invoke(cli, ["probe", "--help"]).output
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"at most {most}" in " ".join(help_text.split())

@@ -38,16 +38,17 @@ async def open_pdf_browser(executable: str = "") -> AsyncIterator[Browser]:
 
 @asynccontextmanager
 async def open_browsers(
-    executable: str = "", count: int = 1, *, probe: bool = True
+    executable: str = "", count: int = 1, *, probe: bool = True, named_by: str = "UXLAB_CHROMIUM_PATH"
 ) -> AsyncIterator[list[Browser]]:
     """Yield ``count`` headless Chromiums, launched at once (each one traces one page at a time).
 
     ``probe``: prefer the headless shell (``uxlab.config.chromium_path``). A configured
-    ``executable`` that does not exist is refused before Playwright starts.
+    ``executable`` that does not exist is refused before Playwright starts, naming where it
+    was set (``named_by``: the setting, or the option that gave it).
     """
     if executable and not os.path.isfile(executable):
         raise ProbeError(
-            f"no Chromium at {executable} (UXLAB_CHROMIUM_PATH): set it to a Chromium binary, "
+            f"no Chromium at {executable} ({named_by}): set it to a Chromium binary, "
             "or leave it empty for the installed one"
         )
     path = chromium_path(executable, probe=probe)

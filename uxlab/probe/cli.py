@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 
 from uxlab.errors import ProbeError, UxlabError
 from uxlab.probe.preflight import MAX_RUNS, check_targets, unwritable
@@ -190,6 +191,10 @@ def write_report(path: str, text: str) -> None:
 @click.option("--branch", help="Build branch for the upload (default: GITHUB_REF_NAME or git).")
 @click.option("--chromium", default="", envvar="UXLAB_CHROMIUM_PATH", help="Chromium binary.")
 def probe(**opts: Any) -> None:
+    # a missing Chromium's message names where its path came from
+    given = click.get_current_context().get_parameter_source("chromium")
+    flag = given is ParameterSource.COMMANDLINE
+    opts["chromium_named_by"] = "--chromium" if flag else "UXLAB_CHROMIUM_PATH"
     try:
         report = run_probe_command(**opts)
     except UxlabError as error:
@@ -223,7 +228,7 @@ def run_probe_command(**opts: Any) -> ProbeReport:
 
     async def go() -> ProbeReport:
         count = max(opts["parallel"] or default_parallel(plan), opts["concurrency"])
-        async with open_browsers(opts["chromium"], count) as browsers:
+        async with open_browsers(opts["chromium"], count, named_by=opts["chromium_named_by"]) as browsers:
             try:
                 work = execute(
                     browsers,
