@@ -84,3 +84,22 @@ def test_a_utf16_file_is_refused_as_utf16(tmp_path: Path) -> None:
     path = tmp_path / "study.yaml"
     path.write_bytes(helpdesk_with("", "").encode("utf-16"))
     assert_refused(path, 1, "(file)", "UTF-16 text (expected UTF-8: save the file as UTF-8)")
+
+
+UNCLOSED = [
+    ("flow_mapping", "    success: {url: /support/helpdesk}", "    success: {url: /support/helpdesk", 59,
+     "tasks.success", "the '{' at column 14 is not closed (no '}' before line 60)"),
+    ("flow_sequence", "  profiles: [desktop, mobile]", "  profiles: [desktop, mobile", 126,
+     "probe.profiles", "the '[' at column 13 is not closed (no ']' before line 127)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("old", "new", "line", "field", "fragment"), [c[1:] for c in UNCLOSED],
+                         ids=[c[0] for c in UNCLOSED])  # fmt: skip
+def test_an_unclosed_bracket_is_refused_at_the_line_where_it_opened(
+    tmp_path: Path, old: str, new: str, line: int, field: str, fragment: str
+) -> None:
+    # YAML notices only at the next line, whose key would otherwise be named
+    path = tmp_path / "study.yaml"
+    path.write_text(helpdesk_with(old, new), encoding="utf-8")
+    assert_refused(path, line, field, f"YAML syntax error: {fragment}")

@@ -39,6 +39,9 @@ def syntax_error(error: yaml.YAMLError, text: str, path: str) -> ScenarioError:
         if error.context_mark and (error.context or "").startswith("while scanning"):
             mark = error.context_mark  # an unclosed quote: name where it opened, not the end of file
         problem = f"{error.problem or 'invalid YAML'}{f' ({error.context})' if error.context else ''}"
+        unclosed = _unclosed_bracket(error)
+        if unclosed is not None:  # where the bracket opened: the line the parser stops at is the next key's
+            mark, problem = error.context_mark, unclosed
         tab = _refused_tab(error, text)
         if tab is not None:  # the tab's own line: the scalar or block being scanned began above it
             mark, column = error.problem_mark, tab + 1
@@ -72,6 +75,22 @@ def _refused_tab(error: yaml.MarkedYAMLError, text: str) -> int | None:
     if "tab" in (error.problem or "") or line[mark.column : mark.column + 1] == "\t":
         return line.find("\t") if "\t" in line else None
     return None
+
+
+def _unclosed_bracket(error: yaml.MarkedYAMLError) -> str | None:
+    """For a ``{`` or ``[`` never closed (``{url: /x`` then the next key): the problem, said
+    from where it opened; None for any other error."""
+    opened, stopped = error.context_mark, error.problem_mark
+    context, problem = error.context or "", error.problem or ""
+    if opened is None or stopped is None or not context.startswith("while parsing a flow"):
+        return None
+    closer = "}" if "mapping" in context else "]"
+    if f"'{closer}'" not in problem or stopped.line == opened.line:
+        return None
+    return (
+        f"the '{'{' if closer == '}' else '['}' at column {opened.column + 1} is not closed "
+        f"(no '{closer}' before line {stopped.line + 1})"
+    )
 
 
 def syntax_error_field(text: str, line: int) -> str:
