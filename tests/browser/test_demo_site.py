@@ -144,3 +144,17 @@ def test_tracker_is_at_most_4_5_kb_gzipped() -> None:
 
     tracker = (ROOT / "uxlab" / "static" / "tracker.js").read_bytes()
     assert len(gzip.compress(tracker, compresslevel=9)) <= 4608
+
+
+def test_the_demo_scenarios_probe_pages_answer_without_a_redirect(app: Flask) -> None:
+    # the probe measures each page's own load: a redirect first would be in every figure
+    from urllib.parse import urlsplit
+
+    from uxlab.probe.runner import plan_from_scenario
+
+    client = app.test_client()
+    plan = plan_from_scenario(scenarios.load(ROOT / "scenarios" / "helpdesk.yaml"), "http://127.0.0.1:5000")
+    assert plan.pages
+    for target in plan.pages:
+        response = client.get(urlsplit(target.url).path)
+        assert response.status_code == 200, (target.url, response.location)

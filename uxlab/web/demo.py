@@ -122,7 +122,7 @@ def _link_helper() -> dict[str, object]:
     return {"d": d}
 
 
-@bp.get("/")
+@bp.get("/", strict_slashes=False)  # /demo too: the scenario's base_url, no redirect first
 def home() -> ResponseReturnValue:
     return render_template("demo/home.html", products=PRODUCTS)
 
