@@ -14,11 +14,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from flask import Flask
+from sqlmodel import select
 
 import tests.summary_seed as seed
 from uxlab import metrics
 from uxlab.db import get_session
 from uxlab.errors import MetricInputError
+from uxlab.models import StudyVersion
 from uxlab.reports import queries
 from uxlab.reports.comparison import compare_versions
 from uxlab.reports.filters import Filters
@@ -116,3 +118,28 @@ def test_centre_n_chooses_the_centre() -> None:
     for bad in (-1, 2.5, "25", True):
         with pytest.raises(MetricInputError):
             metrics.time_on_task_s(times, centre_n=bad)  # type: ignore[arg-type]
+
+
+BUY_S = [12, 15, 18, 60, 200]  # skewed: the two centres differ
+
+
+def test_a_task_filter_chooses_the_headline_centre_as_the_tasks_row(any_app: Flask, tmp_path: Path) -> None:
+    # 50 successful times of "find" and 5 of "buy": the study has 55, "buy" alone 5. Under
+    # task=buy the headline's times are buy's 5, so its centre is chosen by buy's count, as
+    # buy's row is (on main the headline took the median of the study's 55).
+    _seed(any_app, tmp_path)
+    with any_app.app_context():
+        db = get_session()
+        v1 = db.exec(select(StudyVersion).where(StudyVersion.number == 1)).one()
+        for t in BUY_S:
+            seed.add_person(
+                db, v1, seed.Person("desktop", {"buy": seed.Try("success", t, seed.DIRECT_BUY, 6)})
+            )
+        for filters in (Filters(task="buy"), Filters(task="buy", device="desktop")):
+            summary = build_summary(db, "cx", filters)
+            row = next(r for r in summary.tasks if r.key == "buy").time_s
+            headline = summary.figure("time_on_task_s")
+            assert row is not None and headline is not None
+            assert (headline.method, headline.value, headline.n) == (row.method, row.value, row.n)
+            assert (row.method, row.n) == ("geometric_mean_time_s", 5)
+            assert row.value == pytest.approx(_geometric_mean(BUY_S))

@@ -221,7 +221,9 @@ def compute(data: StudyData, filters: Filters, pages: Sequence[PageSpeed], now: 
     passing = sum(1 for p in pages if p.passes)
     cwv = metrics.completion_rate(passing, len(pages)) if pages else None
     questionnaires = _questionnaires(data, version)
-    centre_n = data.centre_n(None, version)
+    # Under a task filter the times are that task's, and so is the count choosing their centre.
+    shown = next((i for i, info in enumerate(data.tasks) if info.key == filters.task), None)
+    centre_n = data.centre_n(shown, version)
     time_est = metrics.time_on_task_s(ok_times, centre_n=centre_n) if ok_times.size else None
     headline = (
         Figure.of("task_success", "Task success", "share", success),
