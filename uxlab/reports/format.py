@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Callable
 
 from markupsafe import Markup, escape
@@ -14,6 +16,20 @@ NO_DATA = "no data"
 STATUS_TEXT = {"good": "Good", "watch": "Watch", "poor": "Poor", "no-data": "No data"}
 
 
+def fixed(number: float, places: int = 0, *, signed: bool = False) -> str:
+    """``number`` to ``places`` decimals, halves rounded away from zero as a spreadsheet does
+    (Python's ``f"{0.125 * 100:.0f}"`` is "12"; 12.5% reads as 13% everywhere else). The
+    number is taken at 12 significant digits first: 14.499999999999998 (0.145 * 100) is 14.5.
+    """
+    if not math.isfinite(number):
+        return f"{number:+.{places}f}" if signed else f"{number:.{places}f}"
+    exact = Decimal(f"{number:.12g}").quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{exact:f}"
+    if text.startswith("-") and not exact:  # -0.4 rounds to "-0"
+        text = text[1:]
+    return f"+{text}" if signed and not text.startswith("-") else text
+
+
 def value(number: float | None, unit: str) -> str:
     """A number in its unit (a key of ``metrics.units.UNITS``): shares as %, seconds with "s", NPS signed.
 
@@ -22,22 +38,22 @@ def value(number: float | None, unit: str) -> str:
     if number is None:
         return NO_DATA
     if unit == "share_difference":
-        return f"{number * 100:+.0f} points"
+        return f"{fixed(number * 100, signed=True)} points"
     if unit.startswith("share"):
-        return f"{number:.0%}"
+        return f"{fixed(number * 100)}%"
     if unit in ("s", "seconds"):
-        return f"{number:.1f} s"
+        return f"{fixed(number, 1)} s"
     if unit in ("nps", "nps_difference") or unit.startswith("score -100"):
-        return f"{number:+.0f}"
+        return fixed(number, signed=True)
     if unit == "percentile_rank":
-        return f"{number:.0f}th percentile"
+        return f"{fixed(number)}th percentile"
     if unit.startswith("percent"):
-        return f"{number:.0f}%"
+        return f"{fixed(number)}%"
     if unit == "ratio":
-        return f"{number:.2f}×"
+        return f"{fixed(number, 2)}×"
     if unit == "rating_difference":
-        return f"{number:+.1f}"
-    return f"{number:.1f}"
+        return fixed(number, 1, signed=True)
+    return fixed(number, 1)
 
 
 def interval(low: float | None, high: float | None, unit: str, confidence: float = 0.95) -> str:
