@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup, escape
 
