@@ -41,9 +41,11 @@ def export(_app: Flask, study: str, fmt: str, what: str, output: Path | None) ->
     from uxlab.reports import export as exporter
 
     if output is None:
+        _end_abandoned(study)
         exporter.export_study(get_session(), study, sys.stdout, fmt, what)
         return
     _require_writable(output, "--output")
+    _end_abandoned(study)
     # Written beside the target and renamed at the end: a failed export leaves no file.
     partial = output.with_name(output.name + ".part")
     try:
@@ -81,6 +83,7 @@ def report(app: Flask, study: str, pdf_path: Path, **filters: str | bool | None)
     from uxlab.reports.pdf import report_html
 
     _require_writable(pdf_path, "--pdf")
+    _end_abandoned(study)
     # as the web pages' query: a check box is "1" when on
     args = {k: "1" if v is True else str(v or "") for k, v in filters.items()}
     html = report_html(app, study, Filters.from_args(args))
@@ -94,6 +97,17 @@ def report(app: Flask, study: str, pdf_path: Path, **filters: str | bool | None)
     except ProbeError as error:  # exit status 2 is the probe's "could not run"; a report's is 1
         raise UxlabError(error.message) from None
     click.echo(f"wrote {pdf_path}", err=True)
+
+
+def _end_abandoned(slug: str) -> None:
+    """End the study's abandoned attempts before its results are read, as the dashboard does, so
+    an export or a report counts what the summary counts (``uxlab.participants.sweep``)."""
+    from uxlab import studies
+    from uxlab.db import get_session
+    from uxlab.participants.sweep import end_overdue
+
+    db = get_session()
+    end_overdue(db, study_id=studies.get_study(db, slug).id)
 
 
 def _require_writable(path: Path, option: str) -> None:

@@ -52,7 +52,8 @@ def print_html(summary: CXSummary) -> str:
 
 def report_html(app: Flask, slug: str, filters: Filters | None = None) -> str:
     """The report of ``slug`` as a standalone HTML document, outside a request (NotFound for an
-    unknown study)."""
+    unknown study). The caller ends the study's abandoned attempts first (``sweep.end_overdue``,
+    a layer above this one), as ``uxlab report`` and the summary page's PDF do."""
     with app.test_request_context(f"/studies/{slug}/summary"):
         return print_html(build_summary(get_session(), slug, filters))
 

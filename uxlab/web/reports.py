@@ -161,6 +161,7 @@ def _csv(slug: str, table: str) -> ResponseReturnValue:
     db = get_session()
     filters = Filters.from_args(request.args)
     check_filters(db, int(studies.get_study(db, slug).id or 0), filters)
+    _end_abandoned(slug)  # as the dashboard: the download counts what the summary counts
     chunks = {
         "attempts": downloads.attempts_csv,
         "responses": downloads.responses_csv,
