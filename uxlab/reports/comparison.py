@@ -84,7 +84,8 @@ def compare_versions(
     _check_version(data, a, "a")
     _check_version(data, b, "b")
     summaries = summaries_of(db, data, base, (a, b))
-    return _compared(slug, summaries, Side(data, a), Side(data, b), (f"Version {a}", f"Version {b}"))
+    sides = Side(data.at(a), a), Side(data.at(b), b)
+    return _compared(slug, summaries, *sides, (f"Version {a}", f"Version {b}"))
 
 
 def compare_variants(
@@ -111,7 +112,7 @@ def compare_variants(
     _check_version(data_b, b, "b")
     summaries = [*summaries_of(db, data_a, base, (a,)), *summaries_of(db, data_b, base, (b,))]
     labels = tuple(f"{name}{f' version {v}' if v else ''}" for name, v in ((slug, a), (other, b)))
-    return _compared(slug, summaries, Side(data_a, a), Side(data_b, b), labels, other)
+    return _compared(slug, summaries, Side(data_a.at(a), a), Side(data_b.at(b), b), labels, other)
 
 
 def _compared(
@@ -141,15 +142,16 @@ def summaries_of(
 ) -> list[CXSummary]:
     """One side's summaries of ``versions`` (None: all) from its data, loaded once under ``base``.
 
-    ``queries.load`` filters by version in numpy, not SQL, so one load serves every version;
-    only the probe results (page speed, which has no version) are read here, once.
+    ``queries.load`` filters by version in numpy, not SQL, so one load serves every version
+    (``StudyData.at``: each version with its own tasks and settings); only the probe results
+    (page speed, which has no version) are read here, once.
     """
     pages = page_speed(db, data.study, base)
     now = datetime.now(UTC)
     excluded = excluded_by_version(db, int(data.study.id or 0))
     return [
         replace(
-            compute(data, replace(base, version=v), pages, now),
+            compute(data.at(v), replace(base, version=v), pages, now),
             excluded=sum(excluded.values()) if v is None else excluded.get(v, 0),
         )
         for v in versions
