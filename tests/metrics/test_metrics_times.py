@@ -71,6 +71,16 @@ def test_identical_times_give_zero_width_interval():
     assert (m.estimate, m.low, m.high) == (30.0, 30.0, 30.0)
 
 
+@pytest.mark.parametrize("time_s", [20.0, 0.1, 3.3, 47.9, 123.45])
+@pytest.mark.parametrize("n", [1, 2, 3, 7])
+def test_identical_times_give_their_own_value_exactly(time_s: float, n: int) -> None:
+    # exp(mean(ln t)) misses by a float's last digit (3 x 20 s gave 19.999999999999996 in the
+    # exports' JSON); the geometric mean of equal values is that value
+    r = geometric_mean_time_s([time_s] * n)
+    assert r.estimate == time_s
+    assert n == 1 or (r.low, r.high) == (time_s, time_s)
+
+
 @pytest.mark.parametrize(
     "times", [[], [3.0, -1.0], [0.0, 2.0], [1.0, float("nan")], [1.0, float("inf")], ["a"]]
 )

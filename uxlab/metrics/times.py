@@ -30,10 +30,13 @@ def geometric_mean_time_s(times_s: Iterable[float] | np.ndarray, confidence: flo
     logs = np.log(arr)
     n = int(arr.size)
     centre = float(logs.mean())
+    # The mean lies between the least and the greatest time; exp(ln) can miss by a float's
+    # last digit (three times of 20 s gave 19.999999999999996), so it is held to that span.
+    estimate = min(max(math.exp(centre), float(arr.min())), float(arr.max()))
     if n < 2:
         inputs.confidence_level(confidence)
         return Estimate(
-            value=math.exp(centre),
+            value=estimate,
             low=None,
             high=None,
             n=n,
@@ -43,10 +46,11 @@ def geometric_mean_time_s(times_s: Iterable[float] | np.ndarray, confidence: flo
             confidence=confidence,
         )
     half = inputs.t_critical(confidence, n - 1) * float(logs.std(ddof=1)) / math.sqrt(n)
-    estimate = math.exp(centre)
     # Two wildly different times at a very high confidence can push the upper bound past
     # what a float holds: the interval is then unbounded above, not an error.
     low, high = math.exp(centre - half), _exp_or_inf(centre + half)
+    if arr.min() == arr.max():  # identical times: the zero-width interval is the estimate itself
+        low = high = estimate
     return Estimate(
         value=estimate,
         low=min(low, estimate),
