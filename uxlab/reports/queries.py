@@ -64,7 +64,9 @@ def _tasks(
         by_id[int(task.id or 0)] = (index[task.key], int(number))
     settings = {
         version.number: VersionSettings(
-            tuple(own[version.number]), tuple(studies.scenario_of(version).questionnaires)
+            tuple(own[version.number]),
+            tuple(studies.scenario_of(version).questionnaires),
+            studies.scenario_of(version).ces_version,
         )
         for version in stored
     }
@@ -111,7 +113,8 @@ def load(db: Session, slug: str, filters: Filters) -> StudyData:
     tasks, ids, settings, ces_version = _tasks(db, study)
     check_filters(db, study_id, filters)
     ended = attempts(db, study_id, filters, ids)
-    answers = load_answers(db, study_id, filters, ces_version or "2.0")
+    scales = {number: own.ces_scale for number, own in settings.items()}
+    answers = load_answers(db, study_id, filters, scales, ces_version or "2.0")
     whole = StudyData(
         study,
         tuple(settings),
@@ -132,6 +135,7 @@ def load(db: Session, slug: str, filters: Filters) -> StudyData:
         settings[max(settings)].questionnaires if settings else None,
         None if filters.without_version() == Filters() else success_counts(db, study_id, ids),
         settings,
+        ces_left_out=tuple(sorted(answers["ces"].versions() - (answers["ces"].pooled or set()))),
     )
     return whole.at(filters.version)
 

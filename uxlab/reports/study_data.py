@@ -3,8 +3,10 @@
 The data of all versions lists each task key once, as the newest version that has it sets
 it (prompt, stage, target time, ideal path, start), in the newest version's order, then the
 keys only older versions have. ``StudyData.at(N)`` shows version N as it was asked: its own
-tasks only, in its order, with its own settings, and its own questionnaires, so that loading a
-later version never changes the figures of an earlier one.
+tasks only, in its order, with its own settings, its own questionnaires and its CES scale, so
+that loading a later version never changes the figures of an earlier one. All versions
+together pool CES answers of the versions on the newest version's CES scale only: the two
+scales differ in range and direction.
 """
 
 from __future__ import annotations
@@ -33,10 +35,16 @@ class TaskInfo:
 
 @dataclass(frozen=True)
 class VersionSettings:
-    """What one stored version asks: its tasks in its order and its end questionnaires."""
+    """What one stored version asks: its tasks in its order, its end questionnaires, its CES scale."""
 
     tasks: tuple[TaskInfo, ...]
     questionnaires: tuple[str, ...]
+    ces_scale: str = "2.0"  # the scenario's ces_version, "2.0" or "1.0"
+
+    @property
+    def ces_version(self) -> str | None:
+        """The CES version the version asks (None: it asks no CES)."""
+        return self.ces_scale if "ces" in self.questionnaires else None
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,7 @@ class StudyData:
     t_task: np.ndarray  # successful attempts' times: task index, version, seconds
     t_version: np.ndarray
     t_time_s: np.ndarray
-    answers: dict[str, Answers]  # questionnaire -> complete answers (CES: on the newest version's scale)
+    answers: dict[str, Answers]  # questionnaire -> complete answers (CES: each version on its own scale)
     failure_ends: tuple[tuple[int, int, str, int], ...]  # (version, task index, last page, count)
     days: tuple[tuple[int, str, int, int], ...]  # (version, day, started, finished)
     comments: tuple[tuple[int, str, str], ...] = ()  # (version, day, text), newest first
@@ -65,6 +73,8 @@ class StudyData:
     all_times: tuple[tuple[int, int, int], ...] | None = None
     settings: Mapping[int, VersionSettings] = field(default_factory=dict)  # by version number
     whole: StudyData | None = field(default=None, repr=False, compare=False)  # all versions; None: this
+    # versions whose CES answers, on another scale than ``ces_version``'s, all versions leave out
+    ces_left_out: tuple[int, ...] = ()
 
     def centre_n(self, task: int | None, version: int | None) -> int | None:
         """The count of successful times that chooses the centre of the time of ``task`` (None:
@@ -78,7 +88,8 @@ class StudyData:
     def at(self, version: int | None) -> StudyData:
         """The data as the reports of ``version`` show it (None: all versions).
 
-        Version N's view lists N's tasks only, in N's order, with N's settings and questionnaires;
+        Version N's view lists N's tasks only, in N's order, with N's settings, questionnaires and
+        CES version;
         attempts at tasks N does not have (in other versions) are left out. The other versions'
         attempts at N's tasks stay: findings compare N with the version before it.
         """
@@ -89,7 +100,14 @@ class StudyData:
         index = {info.key: i for i, info in enumerate(whole.tasks)}
         remap = np.full(len(whole.tasks), -1, dtype=np.int64)
         remap[[index[info.key] for info in own.tasks]] = np.arange(len(own.tasks))
-        view = replace(whole, tasks=own.tasks, questionnaires=own.questionnaires, whole=whole)
+        view = replace(
+            whole,
+            tasks=own.tasks,
+            questionnaires=own.questionnaires,
+            ces_version=own.ces_version,
+            ces_left_out=(),
+            whole=whole,
+        )
         if np.array_equal(remap, np.arange(remap.size)):  # the same tasks in the same order
             return view
         a_task, t_task = remap[whole.a_task], remap[whole.t_task]
