@@ -21,7 +21,7 @@ from uxlab.reports.answers import load_answers
 from uxlab.reports.filters import Filters
 from uxlab.reports.questions import screened_out_count
 from uxlab.reports.scan import OUTCOME_CODES, TaskIds, attempts, failure_ends, success_counts
-from uxlab.reports.sql import check_filters, sessions_join, utc_day, where_sessions
+from uxlab.reports.sql import check_filters, not_excluded, sessions_join, utc_day, where_sessions
 from uxlab.reports.study_data import StudyData, TaskInfo, VersionSettings
 
 __all__ = ["OUTCOME_CODES", "StudyData", "TaskInfo", "live_counts", "load"]
@@ -141,18 +141,21 @@ def load(db: Session, slug: str, filters: Filters) -> StudyData:
 
 
 def live_counts(db: Session, slug: str) -> dict[str, int]:
-    """Participation so far (all versions): sessions started and finished, attempts ended and running."""
+    """Participation so far (all versions): sessions started and finished, attempts ended and running.
+
+    Excluded participants are left out, as from every report figure (the box stands beside them).
+    """
     study = studies.get_study(db, slug)
     sessions = (
         sql_select(func.count(), func.count(col(ParticipantSession.finished_at)))
         .select_from(ParticipantSession)
         .join(StudyVersion, col(StudyVersion.id) == ParticipantSession.study_version_id)
-        .where(col(StudyVersion.study_id) == study.id)
+        .where(col(StudyVersion.study_id) == study.id, *not_excluded(col(ParticipantSession.id), Filters()))
     )
     started, finished = db.connection().execute(sessions).one()
     attempts = sessions_join(
         sql_select(func.count(), func.count(col(Attempt.outcome))).select_from(Attempt)
-    ).where(col(StudyVersion.study_id) == study.id)
+    ).where(col(StudyVersion.study_id) == study.id, *not_excluded(col(Attempt.session_id), Filters()))
     total, ended = db.connection().execute(attempts).one()
     return {
         "participants": int(started),
