@@ -72,6 +72,21 @@ def test_dashboard_shows_the_figures(app: Flask, tmp_path: Path) -> None:
     assert "translations of the\n    English originals" in page
 
 
+def test_dashboard_says_the_time_centre_and_the_best_estimate_of_a_rate(app: Flask, tmp_path: Path) -> None:
+    # docs/METRICS.md: a report says which convention it used, and gives the best point
+    # estimate beside the raw rate (Lewis & Sauro 2006: LaPlace (x+1)/(n+2) over 90%)
+    client = signed_in(app, tmp_path)
+    page = client.get("/studies/cx/summary?device=desktop").get_data(as_text=True)
+    card = page.split('id="fig-time_on_task_s"')[1].split("</li>")[0]
+    assert "geometric mean · 95% CI" in card  # 9 successful desktop times: under 25
+    rows = page.split('<table class="tasks">')[1].split("</table>")[0].split("<tr>")[2:]
+    about = next(r for r in rows if ">about · " in r)
+    assert "4 of 4; best estimate 83% (LaPlace)" in about  # (4 + 1) / (4 + 2)
+    find = next(r for r in rows if ">find · " in r)
+    assert "3 of 4</span>" in find and "best estimate" not in find  # 75%: the raw rate is the best
+    assert find.count("geometric mean") == 1
+
+
 def test_journey_map_lists_stages_with_text_statuses(app: Flask, tmp_path: Path) -> None:
     client = signed_in(app, tmp_path)
     page = client.get("/studies/cx/journey").get_data(as_text=True)

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from markupsafe import Markup, escape
 
+from uxlab.metrics.rates import best_point_estimate
 from uxlab.metrics.results import Estimate
 from uxlab.reports.types import Figure
 
@@ -94,6 +95,26 @@ def p_value(p: float | None) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
+# The convention behind a figure, said beside it (docs/METRICS.md: a report says which it used).
+CENTRES = {"geometric_mean_time_s": "geometric mean", "median_time_s": "median"}
+BEST_RULES = {"wilson": "Wilson", "laplace": "LaPlace"}
+
+
+def centre(method: str | None) -> str:
+    """The centre a time figure's ``method`` names ("geometric mean", "median"), else ""."""
+    return CENTRES.get(method or "", "")
+
+
+def best_estimate(successes: int, attempts: int) -> str:
+    """The best point estimate of a success rate where it differs from the raw rate
+    (Lewis & Sauro 2006: Wilson under 50%, LaPlace over 90%): "best estimate 86% (LaPlace)"."""
+    if attempts <= 0:
+        return ""
+    point = best_point_estimate(successes, attempts)
+    rule = BEST_RULES.get(point.rule)
+    return f"best estimate {value(point.value, 'share')} ({rule})" if rule else ""
+
+
 def path_breaks(path: str) -> Markup:
     """A URL path that may wrap only after "/", "?", "&" or "=", never inside a word."""
     return Markup("<wbr>").join(escape(part) for part in re.split(r"(?<=[/?&=])", path))
@@ -108,4 +129,6 @@ FILTERS: dict[str, Callable[..., str]] = {
     "fmt_status": status,
     "path_breaks": path_breaks,
     "fmt_p": p_value,
+    "fmt_centre": centre,
+    "fmt_best": best_estimate,
 }
