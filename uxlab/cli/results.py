@@ -17,17 +17,18 @@ if TYPE_CHECKING:
 
 @click.command(
     "export",
-    help="Write a study's attempts, questionnaire responses and answers to its own questions as CSV or JSON.",
+    help="Write a study's attempts, questionnaire responses, answers to its own questions and participant "
+    "sessions as CSV or JSON.",
 )
 @click.argument("study")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
 @click.option(
     "--what",
-    type=click.Choice(["all", "attempts", "responses", "questions"]),
+    type=click.Choice(["all", "attempts", "responses", "questions", "sessions"]),
     default="all",
     show_default=True,
-    help="Which table; CSV with 'all' writes attempts, responses and questions, each with its header "
-    "row, one empty line between.",
+    help="Which table; CSV with 'all' writes attempts, responses, questions and sessions, each with its "
+    "header row, one empty line between.",
 )
 @click.option(
     "--output",

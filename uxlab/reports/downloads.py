@@ -1,8 +1,8 @@
-"""Streamed CSV exports of a study's raw rows, under the report filters.
+"""Streamed CSV exports of a study's raw rows and participant sessions, under the report filters.
 
 The rows come from ``uxlab.reports.export`` (read in batches from the database); this module
 filters them and turns them into CSV text in chunks, so memory stays flat however large
-the study. Attempts and answers are filtered as the summary filters them
+the study. Attempts, answers and sessions are filtered as the summary filters them
 (``sql.where_filters``): by their session, which belongs to the day, UTC, on which it
 started. Probe runs filter on the upload's arrival, UTC, and the device filter picks the
 profile (desktop, or mobile for phones and tablets). The CSV text comes from
@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from uxlab import studies
 from uxlab.models import ProbeResult, ProbeUpload
-from uxlab.reports import export
+from uxlab.reports import export, sessions_table
 from uxlab.reports.filters import Filters
 from uxlab.reports.page_speed import PROFILE_OF_DEVICE
 
@@ -50,6 +50,12 @@ def responses_csv(db: Session, slug: str, filters: Filters) -> Iterator[str]:
 def questions_csv(db: Session, slug: str, filters: Filters) -> Iterator[str]:
     """The answers to the study's own questions as CSV chunks (columns: ``export.QUESTION_COLUMNS``)."""
     return export.csv_chunks(export.QUESTION_COLUMNS, export.iter_question_rows(db, slug, filters))
+
+
+def sessions_csv(db: Session, slug: str, filters: Filters) -> Iterator[str]:
+    """The study's participant sessions as CSV chunks (columns: ``sessions_table.SESSION_COLUMNS``)."""
+    rows = sessions_table.iter_session_rows(db, slug, filters)
+    return export.csv_chunks(sessions_table.SESSION_COLUMNS, rows)
 
 
 PROBE_METRICS = ("ttfb_ms", "fcp_ms", "lcp_ms", "cls", "tbt_ms", "inp_ms", "si_ms")

@@ -1,4 +1,5 @@
-"""Raw results of a study, row by row: every attempt and every questionnaire answer.
+"""Raw results of a study, row by row: every attempt, every questionnaire answer, every
+answer to the study's own questions and every participant session (``sessions_table``).
 
 Rows are streamed from the database in batches (``yield_per``), so exporting a large
 study never holds it in memory. The same rows feed the researcher's attempts table,
@@ -11,32 +12,29 @@ export`` and the web downloads alike (formula cells defused).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import TextIO
 
-from sqlalchemy import Float, RowMapping, Select, cast, func, literal
+from sqlalchemy import Float, cast, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from uxlab.errors import BadRequest, NotFound
-from uxlab.models import (
-    Attempt,
-    ParticipantExclusion,
-    ParticipantSession,
-    QuestionAnswer,
-    Response,
-    Study,
-    StudyVersion,
-    Task,
-)
-from uxlab.reports.csv_writer import BATCH_ROWS, Row, csv_cell, csv_chunks, write_csv, write_json
+from uxlab.errors import BadRequest
+from uxlab.models import Attempt, ParticipantSession, QuestionAnswer, Response, StudyVersion, Task
+from uxlab.reports.csv_writer import Row, csv_cell, csv_chunks, write_csv, write_json
 from uxlab.reports.filters import Filters
+from uxlab.reports.sessions_table import (
+    ALL,
+    SESSION_COLUMNS,
+    SESSION_EXTRAS,
+    iso_utc,
+    iter_session_rows,
+    session_columns,
+    stream,
+    study_id,
+    with_exclusions,
+)
 from uxlab.reports.sql import where_filters
 
-# the panel's link parameters and code (researchers only); whether and why the researcher
-# excluded the participant (rows of excluded participants come only with ``excluded=1``)
-SESSION_EXTRAS = ("link_params", "completion_code", "excluded", "exclusion_reason")
-ALL = Filters(with_excluded=True)  # no filters: every row, excluded participants' too
 ATTEMPT_COLUMNS = (
     "study",
     "version",
@@ -83,52 +81,14 @@ QUESTION_COLUMNS = (
     "answered_at",
     *SESSION_EXTRAS,
 )
-TABLES = {"attempts": ATTEMPT_COLUMNS, "responses": RESPONSE_COLUMNS, "questions": QUESTION_COLUMNS}
-__all__ = ["csv_cell", "csv_chunks", "write_csv", "write_json"]  # the writer, where callers found it
-
-
-def iso_utc(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a Z and milliseconds, or None (every export's form of a moment;
-    PostgreSQL hands back moments in the connection's time zone)."""
-    if moment is None:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.isoformat(timespec="milliseconds") + "Z"
-
-
-def _study_id(db: Session, slug: str) -> int:
-    study = db.exec(select(Study).where(Study.slug == slug)).first()
-    if study is None or study.id is None:
-        raise NotFound(f"no study {slug!r}", field="study")
-    return study.id
-
-
-def _stream(db: Session, query: Select[Any]) -> Iterator[RowMapping]:
-    """Run a Core query on the session's connection, fetching BATCH_ROWS rows at a time."""
-    result = db.connection().execute(query.execution_options(yield_per=BATCH_ROWS))
-    yield from result.mappings()
-
-
-def _session_columns(slug: str) -> list[Any]:
-    return [
-        literal(slug).label("study"),
-        col(StudyVersion.number).label("version"),
-        col(ParticipantSession.public_id).label("participant"),
-        col(ParticipantSession.device_class).label("device"),
-        col(ParticipantSession.language).label("language"),
-        col(ParticipantSession.link_params).label("link_params"),
-        col(ParticipantSession.completion_code).label("completion_code"),
-        col(ParticipantExclusion.id).is_not(None).label("excluded"),
-        col(ParticipantExclusion.reason).label("exclusion_reason"),
-    ]
-
-
-def _with_exclusions(query: Select[Any]) -> Select[Any]:
-    """Join each session's exclusion, if any (for the ``excluded`` columns)."""
-    return query.outerjoin(
-        ParticipantExclusion, col(ParticipantExclusion.session_id) == ParticipantSession.id
-    )
+# ``--what all`` writes them in this order; sessions last, so the first three keep their places
+TABLES = {
+    "attempts": ATTEMPT_COLUMNS,
+    "responses": RESPONSE_COLUMNS,
+    "questions": QUESTION_COLUMNS,
+    "sessions": SESSION_COLUMNS,
+}
+__all__ = ["csv_cell", "csv_chunks", "iso_utc", "write_csv", "write_json"]  # where callers found them
 
 
 def iter_attempt_rows(
@@ -138,7 +98,7 @@ def iter_attempt_rows(
     participants too), in participant and start order."""
     query = (
         sa_select(
-            *_session_columns(slug),
+            *session_columns(slug),
             col(Task.key).label("task"),
             col(Task.position).label("task_position"),
             col(Task.stage).label("stage"),
@@ -162,8 +122,8 @@ def iter_attempt_rows(
         .offset(offset)
         .limit(limit)
     )
-    query = where_filters(_with_exclusions(query), _study_id(db, slug), filters or ALL, attempts=True)
-    for row in _stream(db, query):
+    query = where_filters(with_exclusions(query), study_id(db, slug), filters or ALL, attempts=True)
+    for row in stream(db, query):
         yield {
             **row,
             "started_at": iso_utc(row["started_at"]),
@@ -179,7 +139,7 @@ def count_attempts(db: Session, slug: str, filters: Filters | None = None) -> in
         .join_from(Attempt, ParticipantSession, col(Attempt.session_id) == col(ParticipantSession.id))
         .join(StudyVersion, col(ParticipantSession.study_version_id) == col(StudyVersion.id))
     )
-    query = where_filters(query, _study_id(db, slug), filters or ALL, attempts=True)
+    query = where_filters(query, study_id(db, slug), filters or ALL, attempts=True)
     return int(db.connection().execute(query).scalar_one())
 
 
@@ -188,7 +148,7 @@ def task_keys(db: Session, slug: str) -> list[str]:
     query = (
         select(Task.key)
         .join(StudyVersion, col(StudyVersion.id) == Task.study_version_id)
-        .where(StudyVersion.study_id == _study_id(db, slug))
+        .where(StudyVersion.study_id == study_id(db, slug))
         .distinct()
     )
     return sorted(db.exec(query).all())
@@ -198,7 +158,7 @@ def iter_response_rows(db: Session, slug: str, filters: Filters | None = None) -
     """Yield one row per questionnaire answer of the study's sessions under ``filters`` (default: all)."""
     query = (
         sa_select(
-            *_session_columns(slug),
+            *session_columns(slug),
             col(Response.questionnaire),
             col(Response.item),
             col(Response.value),
@@ -215,7 +175,7 @@ def iter_response_rows(db: Session, slug: str, filters: Filters | None = None) -
             col(Response.item),
         )
     )
-    for row in _stream(db, where_filters(_with_exclusions(query), _study_id(db, slug), filters or ALL)):
+    for row in stream(db, where_filters(with_exclusions(query), study_id(db, slug), filters or ALL)):
         yield {**row, "answered_at": iso_utc(row["answered_at"])}
 
 
@@ -223,30 +183,31 @@ def iter_question_rows(db: Session, slug: str, filters: Filters | None = None) -
     """Yield one row per answer to the study's own questions (``task`` empty: the final block)."""
     qa = QuestionAnswer.__table__.c  # type: ignore[attr-defined]
     query = (
-        sa_select(*_session_columns(slug), qa.task_key.label("task"), qa.question_id.label("question"))
+        sa_select(*session_columns(slug), qa.task_key.label("task"), qa.question_id.label("question"))
         .add_columns(qa.value, qa.text, qa.created_at.label("answered_at"))
         .join_from(QuestionAnswer, ParticipantSession, qa.session_id == col(ParticipantSession.id))
         .join(StudyVersion, col(ParticipantSession.study_version_id) == col(StudyVersion.id))
         .order_by(col(ParticipantSession.started_at), col(ParticipantSession.id), qa.id)
     )
-    for row in _stream(db, where_filters(_with_exclusions(query), _study_id(db, slug), filters or ALL)):
+    for row in stream(db, where_filters(with_exclusions(query), study_id(db, slug), filters or ALL)):
         yield {**row, "answered_at": iso_utc(row["answered_at"])}
 
 
 def export_study(db: Session, slug: str, out: TextIO, fmt: str, what: str = "all") -> int:
-    """Write a study's attempts and/or responses as CSV or JSON; return the number of rows.
+    """Write a study's tables as CSV or JSON; return the number of rows.
 
-    ``what`` is ``attempts``, ``responses`` or ``all``. CSV with ``all`` writes the two
-    tables one after the other, each with its header row, separated by one empty line.
+    ``what`` is a table of ``TABLES`` or ``all``. CSV with ``all`` writes every table, one
+    after the other, each with its header row, separated by one empty line.
     """
     names = list(TABLES) if what == "all" else [what]
     if fmt not in {"csv", "json"} or any(name not in TABLES for name in names):
         raise BadRequest(f"cannot export {what!r} as {fmt!r}", field="format")
-    _study_id(db, slug)
+    study_id(db, slug)
     readers = {
         "attempts": lambda: iter_attempt_rows(db, slug),
         "responses": lambda: iter_response_rows(db, slug),
         "questions": lambda: iter_question_rows(db, slug),
+        "sessions": lambda: iter_session_rows(db, slug),
     }
     if fmt == "json":
         return write_json(out, slug, {name: readers[name]() for name in names})

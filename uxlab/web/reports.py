@@ -166,6 +166,7 @@ def _csv(slug: str, table: str) -> ResponseReturnValue:
         "attempts": downloads.attempts_csv,
         "responses": downloads.responses_csv,
         "questions": downloads.questions_csv,
+        "sessions": downloads.sessions_csv,
         "probes": downloads.probes_csv,
     }[table]
     headers = {"Content-Disposition": f'attachment; filename="{slug}-{table}.csv"'}
@@ -196,6 +197,12 @@ def responses_csv(slug: str) -> ResponseReturnValue:
 @auth.login_required
 def questions_csv(slug: str) -> ResponseReturnValue:
     return _csv(slug, "questions")
+
+
+@bp.get("/studies/<slug>/sessions.csv")
+@auth.login_required
+def sessions_csv(slug: str) -> ResponseReturnValue:
+    return _csv(slug, "sessions")
 
 
 @bp.get("/studies/<slug>/questions")
