@@ -95,4 +95,4 @@ def test_tabs_closed_mid_task_end_as_abandoned_and_the_dashboard_counts_them(
     row = table.split('<th scope="row">find-helpdesk</th>')[1].split("</tr>")[0]
     cells = [c.split("</td>")[0].strip() for c in row.split("<td>")[1:]]
     # ended, abandoned, abandoned share, reached it, dropped off here, still running
-    assert cells == ["3", "3", "100 %", "3", "3 (100 %)", "0"]
+    assert cells == ["3", "3", "100%", "3", "3 (100%)", "0"]
