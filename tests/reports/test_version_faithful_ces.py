@@ -76,3 +76,13 @@ def test_versions_on_one_ces_scale_are_compared(any_app: Flask, tmp_path: Path) 
     row = next(r for r in compared["headline"] if r["measure"] == "ces")
     assert row["label"] == "CES 2.0 (1-7, higher is better)" and row["test"] is not None
     assert (row["a"]["n"], row["b"]["n"]) == (6, 3)
+
+
+def test_all_versions_say_which_versions_ces_answers_are_left_out(any_app: Flask, tmp_path: Path) -> None:
+    client = _seed(any_app, tmp_path)
+    summary = client.get("/studies/cx/summary.json").get_json()
+    note = next(f for f in summary["headline"] if f["key"] == "ces")["note"]
+    assert "; version 1 asked the other CES version, left out;" in note, note
+    # one version shown: nothing is left out of it
+    one = client.get("/studies/cx/summary.json?version=1").get_json()
+    assert "left out" not in next(f for f in one["headline"] if f["key"] == "ces")["note"]

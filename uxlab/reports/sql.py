@@ -92,13 +92,9 @@ def check_filters(db: Session, study_id: int, filters: Filters) -> None:
         raise BadRequest(f"task {filters.task!r} is not a task of this study", field="task")
 
 
-def excluded_count(db: Session, study_id: int) -> int:
-    """How many of the study's participants the researcher excluded (``uxlab.participants.exclusions``)."""
-    return sum(excluded_by_version(db, study_id).values())
-
-
 def excluded_by_version(db: Session, study_id: int) -> dict[int, int]:
-    """``excluded_count`` per study version number (versions without exclusions left out)."""
+    """How many of the study's participants the researcher excluded (``uxlab.participants.exclusions``),
+    per study version number (versions without exclusions left out)."""
     stmt = (
         sql_select(col(StudyVersion.number), func.count())
         .select_from(ParticipantExclusion)

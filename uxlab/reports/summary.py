@@ -31,7 +31,7 @@ from uxlab.reports.findings import findings
 from uxlab.reports.journey import grouped, pooled, stages, status_of
 from uxlab.reports.page_speed import page_speed, page_status_of
 from uxlab.reports.queries import OUTCOME_CODES, StudyData
-from uxlab.reports.sql import excluded_count
+from uxlab.reports.sql import excluded_by_version
 from uxlab.reports.types import (
     TIME_SAMPLE,
     Comment,
@@ -52,7 +52,10 @@ def build_summary(
     data = queries.load(db, slug, filters)
     pages = page_speed(db, data.study, filters)
     summary = compute(data, filters, pages, now or datetime.now(UTC))
-    return replace(summary, excluded=excluded_count(db, int(data.study.id or 0)))
+    # the version shown's exclusions (as on the comparison); the other filters do not narrow it
+    by_version = excluded_by_version(db, int(data.study.id or 0))
+    excluded = sum(by_version.values()) if filters.version is None else by_version.get(filters.version, 0)
+    return replace(summary, excluded=excluded)
 
 
 def _time_sample(ok_times: np.ndarray) -> tuple[float, ...]:
@@ -151,6 +154,10 @@ def _questionnaires(data: StudyData, version: int | None) -> _Questionnaires:
     figures.append(Figure.of("csat", "CSAT", "share", csat, "share answering 4 or 5"))
     ces = metrics.ces(rows["ces"][:, 0], data.ces_version or "2.0") if len(rows["ces"]) else None
     note = f"CES {ces.version}; {ces.favourable.estimate:.0%} {ces.favourable_label}" if ces else ""
+    if data.ces_left_out:  # all versions: only those on the newest version's CES scale pool
+        listed = ", ".join(str(v) for v in data.ces_left_out)
+        left = f"version {listed} asked" if len(data.ces_left_out) == 1 else f"versions {listed} asked"
+        note = "; ".join(p for p in (note, f"{left} the other CES version, left out") if p)
     figures.append(Figure.of("ces", "CES", "rating_1_7", ces.mean if ces else None, note))
     return _Questionnaires(
         details={
