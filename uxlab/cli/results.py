@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
+import io
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -43,7 +47,8 @@ def export(_app: Flask, study: str, fmt: str, what: str, output: Path | None) ->
 
     if output is None:
         _end_abandoned(study)
-        exporter.export_study(get_session(), study, sys.stdout, fmt, what)
+        with _utf8_stdout(sys.stdout) as out:
+            exporter.export_study(get_session(), study, out, fmt, what)
         return
     _require_writable(output, "--output")
     _end_abandoned(study)
@@ -98,6 +103,27 @@ def report(app: Flask, study: str, pdf_path: Path, **filters: str | bool | None)
     except ProbeError as error:  # exit status 2 is the probe's "could not run"; a report's is 1
         raise UxlabError(error.message) from None
     click.echo(f"wrote {pdf_path}", err=True)
+
+
+@contextmanager
+def _utf8_stdout(stdout: TextIO) -> Iterator[TextIO]:
+    """Standard output as UTF-8 with "\n" line ends, whatever the locale: the bytes ``--output``
+    writes, and what a CSV or JSON reader expects. A stream without bytes underneath that is not
+    UTF-8 is a one-line error before any output."""
+    buffer = getattr(stdout, "buffer", None)
+    if buffer is None:  # a text-only stream put in place of standard output
+        encoding = getattr(stdout, "encoding", None) or "utf-8"
+        if codecs.lookup(encoding).name != "utf-8":
+            raise UxlabError(f"standard output is {encoding}, not UTF-8; use --output FILE")
+        yield stdout
+        return
+    stdout.flush()
+    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    try:
+        yield out
+    finally:
+        out.flush()
+        out.detach()  # standard output stays open for what comes after
 
 
 def _end_abandoned(slug: str) -> None:
