@@ -20,16 +20,24 @@ pytestmark = pytest.mark.browser
 SCALES = {"five": (1, 5), "seven": (1, 7), "ten": (1, 10), "nps_like": (0, 10), "twelve": (0, 11)}
 
 
-def load(app: Any, tmp_path: Path, slug: str, **top: Any) -> str:
-    """Load one task of the demo study with a rating of each length on its SEQ page and at the end."""
+OWN = [
+    {"id": "where", "type": "single", "text": "Where did you find it?", "options": ["Menu", "Search"]},
+    {"id": "pages", "type": "multiple", "text": "Which pages helped?", "options": ["Products", "Support"]},
+    {"id": "why", "type": "text", "text": "Why?"},  # optional: never in error
+]
+
+
+def load(app: Any, tmp_path: Path, slug: str, own: tuple[dict[str, Any], ...] = (), **top: Any) -> str:
+    """Load one task of the demo study with a rating of each length (and ``own`` questions) on its
+    SEQ page and at the end."""
     data = yaml.safe_load(HELPDESK.read_text(encoding="utf-8"))
     data["tasks"] = [t for t in data["tasks"] if t["id"] == "router-warranty"]
-    ratings = [
+    questions = [
         {"id": name, "type": "rating", "text": f"How {name}?", "scale": {"min": low, "max": high}}
         for name, (low, high) in SCALES.items()
-    ]
-    data["tasks"][0]["questions"] = ratings
-    data.update(slug=slug, questionnaires=["umux_lite", "nps", "ces"], questions=ratings, **top)
+    ] + list(own)
+    data["tasks"][0]["questions"] = questions
+    data.update(slug=slug, questionnaires=["umux_lite", "nps", "ces"], questions=questions, **top)
     path = tmp_path / f"{slug}.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     with app.app_context():
@@ -95,4 +103,104 @@ def test_rating_scales_fit_a_320px_phone(live_server: Any, browser: Any, tmp_pat
     page.get_by_role("button", name="Next").tap()
     page.wait_for_url("**/questionnaires")
     assert_reflows(page, "questionnaires")
+    context.close()
+
+
+# The error page as a screen reader meets it: the title, where focus is, the summary's links,
+# and per input whether it is marked invalid and which texts describe it.
+ERRORS_JS = """() => ({
+  focused: document.activeElement.id,
+  links: [...document.querySelectorAll('#error-summary a')].map(a => {
+    const target = document.getElementById(a.getAttribute('href').slice(1));
+    const first = target && target === document.getElementsByName(target.name)[0];
+    return {text: a.innerText, name: target && target.name, first};
+  }),
+  inputs: [...document.querySelectorAll('main form :is(input, textarea):not([type=hidden])')].map(i => ({
+    name: i.name, invalid: i.getAttribute('aria-invalid'),
+    described: (i.getAttribute('aria-describedby') || '').split(' ').filter(Boolean)
+      .map(id => document.getElementById(id) && document.getElementById(id).innerText),
+  })),
+})"""
+
+
+def assert_errors_announced(page: Any, wrong: dict[str, str], prefix: str = "Error: ") -> None:
+    """The title says "Error:", focus is on the summary, which links to the first input of each
+    field in ``wrong`` (field -> question); exactly those inputs are invalid, described by their message."""
+    page.wait_for_function("document.activeElement.id === 'error-summary'")
+    assert page.title().startswith(prefix), page.title()
+    got = page.evaluate(ERRORS_JS)
+    assert got["links"] == [{"text": text, "name": name, "first": True} for name, text in wrong.items()]
+    for i in got["inputs"]:
+        if i["name"] in wrong:
+            assert i["invalid"] == "true" and len(i["described"]) == 1 and i["described"][0], i
+        else:
+            assert i["invalid"] is None and not i["described"], i
+    page.keyboard.press("Tab")  # the first link, then to its input
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.name") == next(iter(wrong))
+
+
+def submit_unchecked(page: Any, button: str) -> None:
+    """Post the form as it is, past the browser's own check of required fields."""
+    page.evaluate("document.querySelector('main form').noValidate = true")
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
+
+
+def test_errors_take_focus_and_link_to_each_field(live_server: Any, browser: Any, tmp_path: Path) -> None:
+    """Screener, SEQ with own questions, questionnaires: the GOV.UK error summary pattern."""
+    screener = [
+        {"id": "router", "type": "single", "text": "Do you have a router?", "options": ["Yes", "No"],
+         "accept": ["Yes"]},
+        {"id": "isp", "type": "multiple", "text": "Your providers?", "options": ["Acme", "Other"],
+         "reject": ["Other"]},
+    ]  # fmt: skip
+    slug = load(live_server.app, tmp_path, "errors", own=tuple(OWN), recruit={"screener": screener})
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/s/{slug}")
+    page.get_by_label("Yes").check()
+    submit_unchecked(page, "Next")
+    assert_errors_announced(page, {"isp": "Your providers?"})
+    page.get_by_label("Acme").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Next").click()
+
+    to_seq(live_server, page, slug)
+    assert page.title().startswith("Task 1 of 1")
+    page.locator("input[name=q_five][value='3']").check()
+    submit_unchecked(page, "Next")
+    seq_wrong = {"seq": "Overall, how difficult or easy was the task to complete?"}
+    seq_wrong |= {f"q_{name}": f"How {name}?" for name in SCALES if name != "five"}
+    seq_wrong |= {"q_where": "Where did you find it?", "q_pages": "Which pages helped?"}
+    assert_errors_announced(page, seq_wrong)
+
+    for group in page.locator("fieldset").all():
+        group.locator("input").first.check()
+    page.locator("#q_why").fill("It was there.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Next").click()
+    page.wait_for_url("**/questionnaires")
+    assert not page.title().startswith("Error")
+    page.locator("input[name=nps][value='9']").check()
+    submit_unchecked(page, "Submit")
+    wrong = {
+        "umux_lite_1": "This website's capabilities meet my requirements.",
+        "umux_lite_2": "This website is easy to use.",
+        "ces": "Acme Networks made it easy for me to handle my issue.",
+    }
+    wrong |= {f"q_{name}": f"How {name}?" for name in SCALES}
+    wrong |= {"q_where": "Where did you find it?", "q_pages": "Which pages helped?"}
+    assert_errors_announced(page, wrong)
+    context.close()
+
+
+def test_german_error_title(live_server: Any, browser: Any, tmp_path: Path) -> None:
+    slug = load(live_server.app, tmp_path, "fehler", language="de")
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    to_seq(live_server, page, slug)
+    submit_unchecked(page, "Weiter")
+    page.wait_for_function("document.activeElement.id === 'error-summary'")
+    assert page.title().startswith("Fehler: "), page.title()
     context.close()
