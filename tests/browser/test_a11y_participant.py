@@ -45,11 +45,12 @@ def load(app: Any, tmp_path: Path, slug: str, own: tuple[dict[str, Any], ...] = 
     return slug
 
 
-def to_seq(live_server: Any, page: Any, slug: str) -> None:
-    """Agree on the page, end the task on the server, and open the SEQ page."""
+def to_seq(live_server: Any, page: Any, slug: str) -> str:
+    """Agree on the page, end the task on the server, and open the SEQ page; return the task page's title."""
     page.goto(f"{live_server.url}/s/{slug}")
     page.locator("form button.primary").click()
     page.wait_for_url("**/task/1")
+    task_title = page.title()
     with live_server.app.app_context():
         db = get_session()
         session = only_session(db, slug)
@@ -57,6 +58,7 @@ def to_seq(live_server: Any, page: Any, slug: str) -> None:
         attempts.end_attempt(db, sessions.progress(db, session).attempt, "give_up")
     page.goto(f"{live_server.url}/s/{slug}")
     page.wait_for_url("**/seq")
+    return task_title
 
 
 # Each scale's options: the page's width, and per option its box and its row.
@@ -167,7 +169,6 @@ def test_errors_take_focus_and_link_to_each_field(live_server: Any, browser: Any
         page.get_by_role("button", name="Next").click()
 
     to_seq(live_server, page, slug)
-    assert page.title().startswith("Task 1 of 1")
     page.locator("input[name=q_five][value='3']").check()
     submit_unchecked(page, "Next")
     seq_wrong = {"seq": "Overall, how difficult or easy was the task to complete?"}
@@ -203,4 +204,20 @@ def test_german_error_title(live_server: Any, browser: Any, tmp_path: Path) -> N
     submit_unchecked(page, "Weiter")
     page.wait_for_function("document.activeElement.id === 'error-summary'")
     assert page.title().startswith("Fehler: "), page.title()
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("language", "task", "rate"),
+    [("en", "Task 1 of 1", "Rate task 1 of 1"), ("de", "Aufgabe 1 von 1", "Aufgabe 1 von 1 bewerten")],
+)
+def test_task_and_seq_pages_have_their_own_titles(
+    live_server: Any, browser: Any, tmp_path: Path, language: str, task: str, rate: str
+) -> None:
+    slug = load(live_server.app, tmp_path, "titles", language=language)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    study = "Getting help at Acme Networks"
+    assert to_seq(live_server, page, slug) == f"{task} · {study}"
+    assert page.title() == f"{rate} · {study}"
     context.close()
