@@ -106,12 +106,13 @@ def test_an_abandoned_attempt_is_marked_in_the_export(any_app: Flask, tmp_path: 
 def test_csv_export_has_both_tables(any_app: Flask, tmp_path: Path) -> None:
     with any_app.app_context():
         seeded = seed_results(get_session(), tmp_path)
-    attempts_part, responses_part, questions_part = _export(any_app, "csv").split("\n\n")
+    attempts_part, responses_part, questions_part, sessions_part = _export(any_app, "csv").split("\n\n")
     assert (
-        questions_part == ",".join(export.QUESTION_COLUMNS) + "\n"
+        questions_part == ",".join(export.QUESTION_COLUMNS)  # the "\n" ends it, the next one separates
     )  # this study asks no questions of its own
     attempts = list(csv.DictReader(io.StringIO(attempts_part)))
     responses = list(csv.DictReader(io.StringIO(responses_part)))
+    assert [r["participant"] for r in csv.DictReader(io.StringIO(sessions_part))] == [seeded.ana, seeded.ben]
     assert tuple(attempts[0]) == export.ATTEMPT_COLUMNS
     assert len(attempts) == 4
     assert attempts[0]["path"] == "/ > /support > /support/helpdesk"
@@ -157,7 +158,7 @@ def test_cli_export_writes_a_file(app: Flask, tmp_path: Path) -> None:
     target = tmp_path / "shop.json"
     result = CliRunner().invoke(cli, ["export", "shop", "--format", "json", "-o", str(target)], env=env)
     assert result.exit_code == 0, result.output
-    assert "wrote 6 rows" in result.output
+    assert "wrote 8 rows" in result.output  # 4 attempts, 2 responses, 2 sessions
     assert _without_times(json.loads(target.read_text(encoding="utf-8"))["attempts"][0]) == ANA_FIRST
     result = CliRunner().invoke(cli, ["export", "nope", "-o", str(tmp_path / "nope.csv")], env=env)
     assert result.exit_code == 1
