@@ -104,6 +104,9 @@ def test_the_sessions_download_takes_the_report_filters(any_app: Flask, tmp_path
         assert response.headers["Content-Disposition"] == 'attachment; filename="shop-sessions.csv"'
         return [row["participant"] for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))]
 
+    # the summary page links the download with its filters
+    summary = client.get("/studies/shop/summary?language=de").get_data(as_text=True)
+    assert '<a href="/studies/shop/sessions.csv?language=de">participants (CSV)</a>' in summary
     today = datetime.now(UTC).date()
     assert participants("") == [seeded.ana, cleo]  # Ben is excluded
     assert participants("?excluded=1") == [seeded.ana, seeded.ben, cleo]
