@@ -78,3 +78,21 @@ def test_uxlab_report_ends_the_overdue_attempt_before_it_reads(app: Flask, tmp_p
     with app.app_context():
         ended = get_session().exec(select(Attempt).order_by(col(Attempt.id))).all()
         assert [(a.outcome, a.abandoned) for a in ended][-1] == ("timeout", True)
+
+
+def test_the_attempts_page_ends_the_overdue_attempt_first(any_app: Flask, tmp_path: Path) -> None:
+    _left_mid_task(any_app, tmp_path)
+    client = any_app.test_client()
+    assert client.post("/login", data={"email": EMAIL, "password": PASSWORD}).status_code == 302
+    page = client.get("/studies/shop/attempts").get_data(as_text=True)
+    assert "in progress" not in page and page.count("<td>timeout</td>") == 1
+
+
+def test_the_comparison_ends_the_overdue_attempt_first(any_app: Flask, tmp_path: Path) -> None:
+    _left_mid_task(any_app, tmp_path)
+    client = any_app.test_client()
+    assert client.post("/login", data={"email": EMAIL, "password": PASSWORD}).status_code == 302
+    client.get("/studies/shop/compare.json")  # whatever it compares, it reads the attempts
+    with any_app.app_context():
+        running = get_session().exec(select(Attempt).where(col(Attempt.ended_at).is_(None))).all()
+    assert running == []

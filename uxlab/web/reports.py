@@ -130,15 +130,22 @@ def journey(slug: str) -> ResponseReturnValue:
 @bp.get("/studies/<slug>/compare")
 @auth.login_required
 def compare(slug: str) -> ResponseReturnValue:
-    result = comparison.compare_from_args(get_session(), slug, request.args, visible_variants(slug))
+    result = _comparison(slug)
     return render_template("reports/compare.html", s=result.a if result.variant else result.b, c=result)
 
 
 @bp.get("/studies/<slug>/compare.json")
 @auth.login_required
 def compare_json(slug: str) -> ResponseReturnValue:
-    result = comparison.compare_from_args(get_session(), slug, request.args, visible_variants(slug))
-    return jsonify(result.to_dict())
+    return jsonify(_comparison(slug).to_dict())
+
+
+def _comparison(slug: str) -> comparison.Comparison:
+    """The comparison the query asks for, abandoned attempts of both sides ended first."""
+    variants = visible_variants(slug)
+    for study in (slug, *variants):
+        _end_abandoned(study)
+    return comparison.compare_from_args(get_session(), slug, request.args, variants)
 
 
 @bp.get("/studies/<slug>/live.json")

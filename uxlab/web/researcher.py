@@ -17,6 +17,7 @@ from uxlab import access, audit, auth, login_limits, studies
 from uxlab.db import get_session
 from uxlab.errors import BadRequest
 from uxlab.models import User
+from uxlab.participants import sweep
 from uxlab.participants.deletion import delete_participant
 from uxlab.reports import export
 from uxlab.reports.filters import DEVICE_CLASSES, OUTCOMES, Filters
@@ -138,6 +139,7 @@ def attempts(slug: str) -> ResponseReturnValue:
     study = studies.get_study(db, slug)
     filters = Filters.from_args(request.args)
     check_filters(db, int(study.id or 0), filters)
+    sweep.end_overdue(db, study_id=study.id)  # an abandoned attempt reads as ended, as on the dashboard
     every = replace(filters, with_excluded=True)  # excluded participants too, marked
     total = export.count_attempts(db, slug, every)
     offset = (page - 1) * per_page
