@@ -119,21 +119,26 @@ def test_a_browser_that_dies_mid_run_is_one_line_and_exit_2(
     assert rest.startswith("uxlab: the browser closed unexpectedly") and rest.count("\n") == 1, rest
 
 
-@pytest.mark.browser
-def test_work_waiting_on_a_browser_that_dies_stops_at_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Playwright can leave a call on a dead browser unanswered (seen: new_page, evaluate);
-    # the work here never ends on its own, so only the watch on the browser can stop it.
-    from uxlab.errors import ProbeError
-    from uxlab.probe.browser import BROWSER_CLOSED, open_browsers, while_connected
-
+@pytest.fixture
+def dying_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """DYING_CHROMIUM for a browser launched in this process, and the file that kills it."""
     wrapper = tmp_path / "dying-chromium"
     wrapper.write_text(DYING_CHROMIUM)
     wrapper.chmod(0o755)
     kill_file = tmp_path / "kill-now"
     monkeypatch.setenv("REAL_CHROMIUM", chromium_path(probe=True) or "")
     monkeypatch.setenv("KILL_FILE", str(kill_file))
+    return wrapper, kill_file
+
+
+@pytest.mark.browser
+def test_work_waiting_on_a_browser_that_dies_stops_at_once(dying_browser: tuple[Path, Path]) -> None:
+    # Playwright can leave a call on a dead browser unanswered (seen: new_page, evaluate);
+    # the work here never ends on its own, so only the watch on the browser can stop it.
+    from uxlab.errors import ProbeError
+    from uxlab.probe.browser import BROWSER_CLOSED, open_browsers, while_connected
+
+    wrapper, kill_file = dying_browser
     never = asyncio.Event()
 
     async def go() -> None:
@@ -160,7 +165,7 @@ def test_work_on_connected_browsers_returns_its_result() -> None:
 
 @pytest.mark.browser
 def test_a_pdf_whose_browser_dies_mid_print_is_a_probe_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, dying_browser: tuple[Path, Path]
 ) -> None:
     # An image from a port that accepts and never answers: the document's load never comes,
     # so the print is still waiting when the browser is killed.
@@ -168,12 +173,7 @@ def test_a_pdf_whose_browser_dies_mid_print_is_a_probe_error(
     from uxlab.probe.browser import BROWSER_CLOSED, open_browser
     from uxlab.probe.pdf import html_to_pdf
 
-    wrapper = tmp_path / "dying-chromium"
-    wrapper.write_text(DYING_CHROMIUM)
-    wrapper.chmod(0o755)
-    kill_file = tmp_path / "kill-now"
-    monkeypatch.setenv("REAL_CHROMIUM", chromium_path(probe=True) or "")
-    monkeypatch.setenv("KILL_FILE", str(kill_file))
+    wrapper, kill_file = dying_browser
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen()
