@@ -45,11 +45,13 @@ def load(app: Any, tmp_path: Path, slug: str, own: tuple[dict[str, Any], ...] = 
     return slug
 
 
-def to_seq(live_server: Any, page: Any, slug: str) -> str:
-    """Agree on the page, end the task on the server, and open the SEQ page; return the task page's title."""
-    page.goto(f"{live_server.url}/s/{slug}")
-    page.locator("form button.primary").click()
-    page.wait_for_url("**/task/1")
+def to_seq(live_server: Any, page: Any, slug: str, agree: bool = True) -> str:
+    """Agree on the page (unless done), end the task on the server, and open the SEQ page;
+    return the task page's title."""
+    if agree:
+        page.goto(f"{live_server.url}/s/{slug}")
+        page.locator("form button.primary").click()
+        page.wait_for_url("**/task/1")
     task_title = page.title()
     with live_server.app.app_context():
         db = get_session()
@@ -220,4 +222,60 @@ def test_task_and_seq_pages_have_their_own_titles(
     study = "Getting help at Acme Networks"
     assert to_seq(live_server, page, slug) == f"{task} · {study}"
     assert page.title() == f"{rate} · {study}"
+    context.close()
+
+
+# The language each piece of text is read in: its nearest lang attribute.
+LANG_OF_JS = (
+    """sel => [...document.querySelectorAll(sel)].map(e => e.closest('[lang]').getAttribute('lang'))"""
+)
+
+
+def langs(page: Any, selector: str) -> set[str]:
+    found: list[str] = page.evaluate(LANG_OF_JS, selector)
+    assert found, selector
+    return set(found)
+
+
+def test_study_text_keeps_its_language_on_a_german_page(
+    live_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    """A study without `language` is written in DEFAULT_LANGUAGE (en): a German browser gets
+    uxlab's words in German (html lang=de) and the researcher's text marked lang=en."""
+    slug = load(live_server.app, tmp_path, "sprache", own=tuple(OWN), free_text="Anything else?")
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/s/{slug}")
+    assert page.locator("html").get_attribute("lang") == "de"
+    assert langs(page, ".consent p") == {"en"} and langs(page, ".site-header .brand") == {"en"}
+    assert langs(page, "h1, .consent h2, button") == {"de"}
+    page.locator("form button.primary").click()
+    page.wait_for_url("**/task/1")
+    assert langs(page, ".prompt") == {"en"} and langs(page, "h1, .step, button") == {"de"}
+    to_seq(live_server, page, slug, agree=False)
+    own = (
+        "fieldset:not(#f-seq) legend > span:not(.item-number):not(.hint), .choice-option span,"
+        " .free-text label > span:first-child"
+    )
+    assert langs(page, own) == {"en"}
+    assert langs(page, "#f-seq legend, .hint, .scale-ends, h1, button, .free-text .muted") == {"de"}
+    assert langs(page, "#f-q_five .scale-ends > span > span") == {"de"}  # "lowest"/"highest" are uxlab's
+    for group in page.locator("fieldset").all():
+        group.locator("input").first.check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Weiter").click()
+    page.wait_for_url("**/questionnaires")
+    assert langs(page, "#f-q_where legend > span, label[for=free_text] > span:first-child") == {"en"}
+    assert langs(page, "#f-nps legend, #f-umux_lite_1 legend, h1") == {"de"}
+    context.close()
+
+
+def test_no_lang_marks_when_the_page_speaks_the_study_language(
+    live_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    slug = load(live_server.app, tmp_path, "englisch", own=tuple(OWN))
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    to_seq(live_server, page, slug)
+    assert page.evaluate("document.querySelectorAll('body [lang]').length") == 0
     context.close()

@@ -32,6 +32,7 @@ from uxlab.models import ParticipantSession, Study, StudyVersion, utcnow
 from uxlab.participants import judging, recruiting, sessions, task_open, task_questions
 from uxlab.participants.browsers import device_class
 from uxlab.participants.sessions import Progress
+from uxlab.scenarios import Scenario
 from uxlab.web import questionnaire_text, recruit_pages
 from uxlab.web.participant_cookie import read_public_id, with_cookie
 
@@ -264,9 +265,18 @@ def duration(seconds: float) -> str:
     return flask_babel.format_timedelta(timedelta(seconds=whole), threshold=10**9, granularity="second")
 
 
+def study_lang(scenario: Scenario) -> str:
+    """The language of the researcher's own text (consent, prompts, questions) where the page speaks
+    another, for its ``lang``: the study's ``language``, else ``DEFAULT_LANGUAGE`` (a study without
+    one is written in the server's language); "" when it is the page's own."""
+    text = scenario.language or str(current_app.config["DEFAULT_LANGUAGE"])
+    return "" if text == g.get("uxlab_locale") else text
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel (catalogs in uxlab/translations, compiled .mo files committed)."""
     flask_babel.Babel(app, locale_selector=_select_locale)
     app.jinja_env.globals["questionnaire_text"] = questionnaire_text
     app.jinja_env.globals["link_args"] = recruit_pages.link_args
+    app.jinja_env.globals["study_lang"] = study_lang
     app.add_template_filter(duration)
