@@ -7,7 +7,7 @@
   W.uxlab_q = null;
   if (W.uxlab_on) return;
   W.uxlab_on = 1;
-  var store, st, info, host, root, sending = 0, held = 0, wait = 1000, size = 50, started = 0, ended = 0;
+  var store, st, info, host, root, unpad, sending = 0, held = 0, wait = 1000, size = 50, started = 0, ended = 0;
   try { store = W.sessionStorage; } catch (e) { return; }
   var servers = ((me && me.getAttribute("data-uxlab-server")) || (me && me.src ? new URL(me.src, location.href).origin : "")).split(/\s+/);
   var m = /^#(?:.*&)?uxlab=([\w-]+)@(https?:\/\/[^&#\/]+)/.exec(location.hash);
@@ -103,7 +103,7 @@
   function stop() {
     ended = 1;
     store.removeItem(KEY);
-    if (host) host.remove();
+    if (host) { host.remove(); unpad(); }
   }
 
   function start() {
@@ -217,9 +217,16 @@
       if (answer.value.trim()) send("answer", { answer: answer.value.trim().slice(0, 500) });
     };
     D.body.appendChild(host);
-    var pad = function () { D.documentElement.style.paddingBottom = bar.offsetHeight + "px"; };
+    // pad the page's foot, and keep what gets focus above the bar (WCAG 2.4.11), at every bar height
+    var E = D.documentElement.style, was = [E.paddingBottom, E.scrollPaddingBottom], ro = W.ResizeObserver;
+    var pad = function () { E.paddingBottom = E.scrollPaddingBottom = bar.offsetHeight + "px"; };
     pad();
-    W.addEventListener("resize", pad);
+    if (ro) (ro = new ro(pad)).observe(bar); else W.addEventListener("resize", pad);
+    unpad = function () {
+      if (ro) ro.disconnect(); else W.removeEventListener("resize", pad);
+      E.paddingBottom = was[0];
+      E.scrollPaddingBottom = was[1];
+    };
   }
 
   function send(type, extra) {
