@@ -3,10 +3,12 @@ speak only when something changed, and text fields are big enough not to zoom a 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.participant_script import load_study
 from uxlab import auth
 from uxlab.db import get_session
 
@@ -43,4 +45,47 @@ def test_refused_save_takes_focus_and_marks_the_text(live_server: Any, browser: 
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "scenario"
+    page.context.close()
+
+
+# Every change to a live region's text from now on, as a screen reader would hear it.
+WATCH_JS = """sel => {
+  window.said = [];
+  new MutationObserver(() => window.said.push(document.querySelector(sel).textContent))
+    .observe(document.querySelector(sel), {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def test_editor_status_speaks_only_when_it_changes(live_server: Any, browser: Any) -> None:
+    page = signed_in(live_server, browser)
+    page.goto(live_server.url + "/studies/new")
+    page.locator("#scenario").click()
+    page.keyboard.press("Control+End")
+    page.evaluate(WATCH_JS, "#check-status")
+    with page.expect_response("**/studio/check"):
+        page.keyboard.type("# a")  # a comment: the check says the same as before
+    for key in " note":
+        with page.expect_response("**/studio/check"):  # a pause after each key: a check each time
+            page.keyboard.type(key)
+    assert page.evaluate("window.said") == []
+    with page.expect_response("**/studio/check"):
+        page.keyboard.type("\ntasks: 1\n")
+    page.wait_for_function("window.said.length === 1")
+    assert "problem" in page.evaluate("window.said[0]")
+    page.context.close()
+
+
+def test_live_counts_are_read_whole_and_only_when_they_change(
+    live_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    page = signed_in(live_server, browser)
+    load_study(live_server.app, tmp_path, "live", tasks=["find-hotline"])
+    page.goto(live_server.url + "/studies/live/summary")
+    live = page.locator("p.live")
+    live.wait_for()
+    assert live.get_attribute("role") == "status" and live.get_attribute("aria-atomic") == "true"
+    page.evaluate(WATCH_JS, "p.live")
+    page.evaluate("window.uxlabLive.refresh()")
+    page.evaluate("window.uxlabLive.refresh()")
+    assert page.evaluate("window.said") == []
     page.context.close()

@@ -16,6 +16,10 @@
     gutter.scrollTop = text.scrollTop;
   }
 
+  // The status is a live region: rewritten only when it says something new, or a screen reader
+  // repeats it after every pause in typing.
+  function say(message) { if (status.textContent !== message) status.textContent = message; }
+
   function show(result) {
     bad = {};
     list.textContent = "";
@@ -35,7 +39,7 @@
       item.textContent = "warning: " + w;
       warnings.appendChild(item);
     });
-    status.textContent = result.ok ? "No problems: " + result.summary + "." : result.problems.length + " problem(s):";
+    say(result.ok ? "No problems: " + result.summary + "." : result.problems.length + " problem(s):");
     drawGutter();
   }
 
@@ -48,8 +52,8 @@
     }).then(function (r) { return r.json(); }).then(function (result) {
       if (mine !== asked) return;
       if (result.problems) show(result);
-      else status.textContent = "Not checked: " + ((result.error && result.error.message) || "the server refused the text") + ".";
-    }, function () { if (mine === asked) status.textContent = "Not checked: no answer from the server (are you still signed in?)."; });
+      else say("Not checked: " + ((result.error && result.error.message) || "the server refused the text") + ".");
+    }, function () { if (mine === asked) say("Not checked: no answer from the server (are you still signed in?)."); });
   }
 
   function goToLine(line) {
