@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.participant_script import load_study
+from tests.browser.participant_script import PHONE, load_study
 from uxlab import auth
 from uxlab.db import get_session
 
@@ -88,4 +88,29 @@ def test_live_counts_are_read_whole_and_only_when_they_change(
     page.evaluate("window.uxlabLive.refresh()")
     page.evaluate("window.uxlabLive.refresh()")
     assert page.evaluate("window.said") == []
+    page.context.close()
+
+
+# Text fields smaller than 16 px text (iOS zooms the page on focus) or 44 px height.
+SMALL_FIELDS_JS = """() =>
+  [...document.querySelectorAll('input:not([type=hidden], [type=checkbox], [type=radio])')]
+  .filter(i => i.getBoundingClientRect().width)
+  .map(i => [i.id || i.name, parseFloat(getComputedStyle(i).fontSize), i.getBoundingClientRect().height])
+  .filter(([, size, height]) => size < 16 || height < 44)"""
+
+
+def test_text_fields_are_16px_and_44px_tall_on_a_phone(
+    live_server: Any, browser: Any, tmp_path: Path
+) -> None:
+    page = signed_in(live_server, browser, **PHONE)
+    load_study(live_server.app, tmp_path, "fields", tasks=["find-hotline"])
+    for path in ("/studies/fields/probes", "/studies/fields/access"):
+        page.goto(live_server.url + path)
+        assert page.locator("#token-label, #share-email").count() == 1, path
+        assert page.evaluate(SMALL_FIELDS_JS) == [], path
+    page.goto(live_server.url + "/studies/fields/summary")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create a share link").click()
+    page.locator("#new-share-url").wait_for()
+    assert page.evaluate(SMALL_FIELDS_JS) == []
     page.context.close()
