@@ -44,6 +44,11 @@ tasks:
     success: {answer: {question: Price?, accepted: ["12", "twelve"]}}
     stage: purchase
   - {id: self, prompt: Say when., success: self_report, stage: advocacy}
+questions:  # each type with its default and against it: a text is optional unless said
+  - {id: why, type: text, text: Why?, required: true}
+  - {id: note, type: text, text: Anything else?}
+  - {id: role, type: single, text: Your role?, options: [Buyer, Admin], required: false}
+  - {id: used, type: multiple, text: Which?, options: [Menu, Search]}
 probe:
   runs: 5
   profiles: [slow, desktop]
@@ -55,6 +60,7 @@ probe:
 
 def test_every_field_survives_the_stored_form_and_json() -> None:
     scenario = scenarios.loads(FULL)
+    assert [q.required for q in scenario.questions] == [True, False, False, True]
     stored = json.loads(json.dumps(scenario.to_dict()))  # as the database's JSON column gives it back
     assert Scenario.from_dict(stored) == scenario
     assert Scenario.from_dict(stored).content_hash() == scenario.content_hash()

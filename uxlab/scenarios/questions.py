@@ -62,8 +62,8 @@ class QuestionSpec:
         for key in ("accept", "reject"):
             if getattr(self, key):
                 out[key] = list(getattr(self, key))
-        if not self.required:
-            out["required"] = False
+        if self.required != (self.type != "text"):  # only where it is not the type's default
+            out["required"] = self.required
         return out
 
     @classmethod
