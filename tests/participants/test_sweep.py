@@ -57,7 +57,7 @@ def test_uxlab_sweep_ends_every_abandoned_attempt_and_the_dashboard_counts_them(
     # find-helpdesk: 4 ended (3 abandoned + 1 reported timeout), 1 running; 5 sessions reached it, 3 left
     row = table.split('<th scope="row">find-helpdesk</th>')[1].split("</tr>")[0]
     cells = [c.split("</td>")[0].strip() for c in row.split("<td>")[1:]]
-    assert cells == ["4", "3", "75 %", "5", "3 (60 %)", "1"]
+    assert cells == ["4", "3", "75%", "5", "3 (60%)", "1"]
 
 
 def test_a_report_read_ends_overdue_attempts_of_that_study(any_app: Flask) -> None:
