@@ -77,3 +77,34 @@ def test_the_padding_follows_the_bar_as_the_answer_field_opens(live_server: Any,
     page.wait_for_function(f"document.documentElement.style.scrollPaddingBottom === {height} + 'px'")
     assert page.evaluate(PADDING_JS) != before
     context.close()
+
+
+def test_the_prompt_keeps_the_study_language_in_a_german_bar(live_server: Any, browser: Any) -> None:
+    # the helpdesk study has no `language`: its text is in DEFAULT_LANGUAGE (en); a German
+    # participant's bar speaks German around it (WCAG 3.1.2)
+    from uxlab.models import ParticipantSession
+
+    study = Participant(live_server.app)
+    with live_server.app.app_context(), study.db() as db:
+        session = db.get(ParticipantSession, study.session_id)
+        assert session is not None
+        session.language = "de"
+        db.add(session)
+        db.commit()
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    open_task(page, live_server, study.start("find-helpdesk"))
+    bar = page.locator("#uxlab-bar")
+    assert bar.get_attribute("lang") == "de" and page.locator("#uxlab-done").inner_text() != "Done"
+    assert page.locator("#uxlab-prompt").get_attribute("lang") == "en"
+    context.close()
+
+
+def test_no_lang_mark_on_the_prompt_when_the_bar_speaks_its_language(live_server: Any, browser: Any) -> None:
+    study = Participant(live_server.app)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    open_task(page, live_server, study.start("find-helpdesk"))
+    assert page.locator("#uxlab-bar").get_attribute("lang") == "en"
+    assert page.locator("#uxlab-prompt").get_attribute("lang") is None
+    context.close()

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import current_app
 from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import defer
@@ -136,6 +137,9 @@ def state(ctx: AttemptContext, now: datetime) -> dict[str, Any]:
         "elapsed_ms": round(elapsed_s * 1000),
         "remaining_ms": max(0, round((ctx.spec.time_limit_s - elapsed_s) * 1000)),
         "language": ctx.session.language,
+        # the prompt's and question's own language (the study's, else the server's default):
+        # the bar's words follow the participant, the researcher's text keeps its voice
+        "text_language": ctx.scenario.language or str(current_app.config["DEFAULT_LANGUAGE"]),
         **ctx.place,
         **_ending(ctx),
     }

@@ -86,7 +86,7 @@
     }).then(function (j) {
       if (j.ended) return finish(j.next);
       if (!st.t0) st.t0 = (sent + clock()) / 2 - j.elapsed_ms;
-      st.info = { prompt: j.prompt, kind: j.criterion, question: j.question, watch: j.watch, limit: j.time_limit_s * 1000, labels: j.labels, lang: j.language };
+      st.info = { prompt: j.prompt, kind: j.criterion, question: j.question, watch: j.watch, limit: j.time_limit_s * 1000, labels: j.labels, lang: j.language, textLang: j.text_language };
       save();
       start();
     }, function (status) { if (status === 403 || status === 404 || status === 410) stop(); else retryLater(refresh); });
@@ -204,6 +204,7 @@
     ["task", "done", "give-up", "submit", "cancel"].forEach(function (k) { $(k).textContent = L[k.replace("-", "_")]; });
     $("prompt").textContent = info.prompt;
     $("question").textContent = info.question || L.answer;
+    if (info.textLang !== info.lang) { $("prompt").lang = info.textLang; if (info.question) $("question").lang = info.textLang; }
     $("done").onclick = function () {
       if (info.kind !== "answer") return send("done");
       $("actions").hidden = true;
