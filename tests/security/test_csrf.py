@@ -87,3 +87,27 @@ def test_every_form_route_refuses_a_post_without_a_csrf_token(csrf_app: Flask) -
         assert "CSRF token is missing" in response.get_data(as_text=True), endpoint
         checked.append(endpoint)
     assert {"researcher.login", "researcher.set_open", "probes.pages", "reports.create_share"} <= set(checked)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("en", "Your browser did not keep this study's cookie"), ("de", "Ihr Browser hat das Cookie")],
+)
+def test_a_participant_whose_browser_drops_the_cookie_is_told_in_their_language(
+    csrf_app: Flask, language: str, heading: str
+) -> None:
+    # cookies blocked (or cleared) between the consent page and "I agree": Flask-WTF's English
+    # "The CSRF session token is missing." told the participant nothing they could act on
+    client = csrf_app.test_client()
+    headers = {"Accept-Language": language}
+    token = _token(client.get("/s/shop", headers=headers).data)
+    client.delete_cookie("session")
+    refused = client.post("/s/shop", data={"csrf_token": token}, headers=headers)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and heading in page and "CSRF" not in page
+    assert f'<html lang="{language}"' in page and 'href="/s/shop"' in page
+    assert refused.headers["Cache-Control"] == "no-store"
+    # a forged form with a cookie stays Flask-WTF's refusal
+    client.get("/s/shop", headers=headers)
+    forged = client.post("/s/shop", data={"csrf_token": "forged"}, headers=headers)
+    assert forged.status_code == 400 and "CSRF" in forged.get_data(as_text=True)
