@@ -18,7 +18,9 @@ either the batch's send time (``sent``, on the same clock) is within CLOCK_TOLER
 the server's receive time since ``started_at`` and ``t`` is not after it (a late delivery:
 the events waited offline), or ``t`` itself is within the tolerance of the receive time (a
 tracker that does not say when it sent). Otherwise the client's clock runs fast or slow, and
-the server's receive time is used. A timeout counts the whole time limit.
+the server's receive time is used. A timeout counts the whole time limit; the tracker's
+``timeout`` event ends the attempt only when its time so judged is at least the limit less
+CLOCK_TOLERANCE_S (a tab whose clock jumped forward sends one early: it does not count).
 
 Direct success (``Attempt.direct``): a success whose page views never return to a page
 already seen (no back-tracking or loops, query strings ignored) and number no more than
@@ -154,13 +156,17 @@ def past_deadline(ctx: Judged, now: datetime, limits: Limits, task_time_s: float
 
 def apply_event(
     ctx: Judged, event: EventIn, now: datetime, limits: Limits, sent_ms: float | None = None
-) -> None:
-    """Update the attempt with one new event (of a batch sent at ``sent_ms``); end it if it decides."""
+) -> bool:
+    """Update the attempt with one new event (of a batch sent at ``sent_ms``); end it if it decides.
+
+    Return whether the event counts (``judge_batch`` stores only those): not one past the
+    time limit (it ends the attempt as a timeout), nor a ``timeout`` event before the limit.
+    """
     attempt, criterion = ctx.attempt, ctx.spec.success
     took_s = elapsed_s(ctx, event.t_ms, now, limits.clock_tolerance_s, sent_ms)
     if past_deadline(ctx, now, limits, took_s):
         finish(ctx, "timeout", ctx.spec.time_limit_s, now)
-        return
+        return event.type == "timeout"
     outcome: str | None = None
     if event.type == "pageview":
         url = strip_url(event.url)
@@ -179,10 +185,13 @@ def apply_event(
             else criterion.kind == "self_report"
         )
         outcome = "success" if success else "failure"
+    elif event.type == "timeout" and took_s < ctx.spec.time_limit_s - limits.clock_tolerance_s:
+        return False  # early: a tab whose clock jumped forward; the server's deadline rules
     else:  # give_up, timeout
         outcome = event.type
     if outcome is not None:
         finish(ctx, outcome, ctx.spec.time_limit_s if outcome == "timeout" else took_s, now)
+    return True
 
 
 def judge_batch(
@@ -192,15 +201,15 @@ def judge_batch(
 
     Only those are stored (``uxlab.participants.ingest``), so the stored events and the path
     and click count always agree: an event that finds the time limit passed ends the attempt
-    without counting, and the events after an end in the same batch are acknowledged (not
-    sent again) but not stored, as a batch sent after the end is refused (410).
+    without counting, a ``timeout`` event before the limit changes nothing, and the events
+    after an end in the same batch are acknowledged (not sent again) but not stored, as a
+    batch sent after the end is refused (410).
     """
     counted: set[str] = set()
     for event in events:
         if ctx.attempt.ended_at is not None:
             break
-        apply_event(ctx, event, now, limits, sent_ms)
-        if ctx.attempt.outcome != "timeout" or event.type == "timeout":  # else: past the limit
+        if apply_event(ctx, event, now, limits, sent_ms):
             counted.add(event.id)
     expire(ctx, now, limits)
     return counted
