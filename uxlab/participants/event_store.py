@@ -5,8 +5,8 @@ unit of work cost several times what the database takes to run the SQL
 (``bench/bench_ingest.py`` prints the profile). A batch with new events costs three
 statements in its transaction, all under the attempt's lock (``attempt_lock``):
 
-1. ``read_state``: the attempt's row (after ``lock_row`` on PostgreSQL), with its study's open
-   flag, its session's end, its events of the last minute and how many of the batch's
+1. ``read_state``: the attempt's row (its SEQ answer too; after ``lock_row`` on PostgreSQL),
+   with its study's open flag, its session's end, its events of the last minute and how many of the batch's
    client ids it has stored already, as scalar subqueries (only a retry has any: then
    ``stored_ids`` says which);
 2. ``insert_events``: the new events, one INSERT (executemany); under the lock no other request
@@ -77,6 +77,7 @@ class State:
     recent_events: int  # stored in the last minute (the rate limit)
     stored: int  # how many of the batch's client ids are stored already
     events: int  # how many it has stored in all (what ``write_if_unchanged_sqlite`` compares)
+    seq_answered: bool  # the participant has moved on past the task (``late_batch``)
 
 
 _FIELDS = tuple(f.name for f in fields(AttemptRow))
@@ -102,6 +103,7 @@ def _read_state(in_batch: ColumnElement[bool]) -> Select[Any]:
         .where(_EVENTS.c.attempt_id == _ATTEMPTS.c.id, in_batch)
         .scalar_subquery(),
         _count_events(_ATTEMPTS.c.id),
+        _ATTEMPTS.c.seq,
     ).where(_ATTEMPTS.c.id == bindparam("attempt_id"), _ATTEMPTS.c.token == bindparam("token"))
 
 
@@ -167,8 +169,9 @@ def read_state(
         return None
     values = tuple(row)
     attempt = AttemptRow(*values[: len(_FIELDS)])
-    is_open, finished_at, recent, stored, events = values[len(_FIELDS) :]
-    return State(attempt, bool(is_open), finished_at is not None, int(recent), int(stored), int(events))
+    is_open, finished_at, recent, stored, events, seq = values[len(_FIELDS) :]
+    counts = int(recent), int(stored), int(events)
+    return State(attempt, bool(is_open), finished_at is not None, *counts, seq is not None)
 
 
 def stored_ids(conn: Connection, attempt_id: int, ids: list[str]) -> set[str]:

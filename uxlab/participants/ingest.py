@@ -9,7 +9,8 @@
    ``event_store.lock_row`` on PostgreSQL): read the attempt's row with its
    study's open flag, its session's end, its recent events and which of the batch's ids it
    has stored; insert the new events; judge them, in order; write the attempt's judged
-   state; the caller commits.
+   state; the caller commits. An attempt the server ended as abandoned takes a late batch
+   with events in time until the participant moves on (``late_batch``).
 3. The events API on SQLite first tries ``_unlocked_first``: the same read and judging
    before the database's write lock, then under it only the write, and only if the
    attempt is unchanged; else step 2.
@@ -39,7 +40,7 @@ from sqlalchemy import Connection, Engine, bindparam, select
 from uxlab import studies
 from uxlab.errors import Forbidden, Gone, NotFound, TooManyRequests
 from uxlab.models import Attempt, ParticipantSession, StudyVersion, Task
-from uxlab.participants import event_store
+from uxlab.participants import event_store, late_batch
 from uxlab.participants.attempt_lock import in_transaction, lock_attempt
 from uxlab.participants.events import EventBatch, EventIn, without_query_values
 from uxlab.participants.judging import Limits, judge_batch
@@ -218,14 +219,17 @@ def record(
         unique = [event for event in unique if event.id not in stored]
         rows = [row for row in rows if row["client_id"] not in stored]
     refused = _refusal(state)
-    if unique and refused is not None:
+    if unique and refused is not None and not late_batch.reopens(state):
         raise Gone(refused)
     if unique:
         if state.recent_events + len(unique) > limits.max_events_per_minute:
             raise TooManyRequests(
                 f"more than {limits.max_events_per_minute} events a minute for this attempt"
             )
-        counted = judge_batch(ctx, unique, now, limits, sent_ms)
+        if refused is None:
+            counted = judge_batch(ctx, unique, now, limits, sent_ms)
+        elif not (counted := late_batch.judge(ctx, unique, now, limits, sent_ms)):
+            raise Gone(refused)  # nothing in time: the abandoned timeout stands
         event_store.insert_events(conn, [row for row in rows if row["client_id"] in counted])
         event_store.write_state(conn, fixed.attempt_id, ctx.attempt)
     return _answer(ids, ctx, fixed)

@@ -13,14 +13,16 @@ attempt. It ends, by the one deadline rule (``judging.past_deadline``: time sinc
 
 Such an attempt is a timeout with ``Attempt.abandoned`` set: no tracker saw the limit (the
 tracker's own timeout event, or its state poll, is there to see it and leaves the flag
-off). The dashboard counts abandonment per task (``uxlab.reports.abandonment``).
+off). The dashboard counts abandonment per task (``uxlab.reports.abandonment``). A tracker
+that was only offline may still deliver events made in time: until the participant moves
+on they are judged as if the attempt had not been ended (``late_batch``).
 
 Each sweep also deletes the raw events a study no longer keeps (``site.retention_days``,
 ``uxlab.participants.retention``).
 
 Safe on many servers at once: each attempt is re-read under the attempt lock
 (``attempt_lock``) before it is ended, so a second sweeper (or a late event) finds it
-ended and does nothing; a late event then gets 410 and its tracker moves on.
+ended and does nothing; a late event then gets 410 unless it counts (``late_batch``).
 """
 
 from __future__ import annotations
