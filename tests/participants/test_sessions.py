@@ -284,7 +284,11 @@ def test_pages_walk_the_study_and_resume_on_reload(app: Flask, db: Session) -> N
     token = db.exec(select(Attempt)).one().token
     public = "http://127.0.0.1:5000"  # PUBLIC_URL in tests/conftest.py, never the request's Host
     assert go.location == f"{public}/demo#uxlab={token}@{public}"
-    # no page view from the site yet: the task did not open (uxlab/participants/task_open.py)
+    # no page view from the site yet, and Start more than CLOCK_TOLERANCE_S ago: the task did
+    # not open (uxlab/participants/task_open.py)
+    attempt = db.exec(select(Attempt)).one()
+    attempt.started_at = utcnow() - timedelta(seconds=6)
+    db.commit()
     assert "Try again" in client.get("/s/helpdesk/task/1").text
     body = {
         "token": token,
