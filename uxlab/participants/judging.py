@@ -18,9 +18,15 @@ either the batch's send time (``sent``, on the same clock) is within CLOCK_TOLER
 the server's receive time since ``started_at`` and ``t`` is not after it (a late delivery:
 the events waited offline), or ``t`` itself is within the tolerance of the receive time (a
 tracker that does not say when it sent). Otherwise the client's clock runs fast or slow, and
-the server's receive time is used. A timeout counts the whole time limit; the tracker's
-``timeout`` event ends the attempt only when its time so judged is at least the limit less
-CLOCK_TOLERANCE_S (a tab whose clock jumped forward sends one early: it does not count).
+the server's receive time is used. A request held in transit longer than CLOCK_TOLERANCE_S
+looks like a slow clock (its ``sent`` lags the server's time) and is timed the same way, its
+delay included: one send time cannot tell the two apart, and trusting a lagging ``sent``
+would time a clock set back between pages (tracker clocks are the page's time origin plus
+its monotonic time) as near 0 s. The README says so, with the remedy (a larger tolerance).
+
+A timeout counts the whole time limit; the tracker's ``timeout`` event ends the attempt only
+when its time so judged is at least the limit less CLOCK_TOLERANCE_S (a tab whose clock
+jumped forward sends one early: it does not count).
 
 Direct success (``Attempt.direct``): a success whose page views never return to a page
 already seen (no back-tracking or loops, query strings ignored) and number no more than
