@@ -7,7 +7,7 @@
   W.uxlab_q = null;
   if (W.uxlab_on) return;
   W.uxlab_on = 1;
-  var store, st, info, host, root, unpad, sending = 0, held = 0, wait = 1000, size = 50, started = 0, ended = 0;
+  var store, st, info, host, root, unpad, end, sending = 0, held = 0, wait = 1000, size = 50, started = 0, ended = 0;
   try { store = W.sessionStorage; } catch (e) { return; }
   var servers = (me && (me.getAttribute("data-uxlab-server") || me.src && new URL(me.src, location.href).origin) || "").split(/\s+/);
   var m = /^#(?:.*&)?uxlab=([\w-]+)@(https?:\/\/[^&#\/]+)/.exec(location.hash);
@@ -27,7 +27,7 @@
   });
   W.addEventListener("online", function () { wait = 1000; flush(); });
   W.addEventListener("pageshow", function (e) { // back/forward cache: now another task may run, or none
-    if (e.persisted) { drop(); st = read(); started = sending = 0; early = []; early.g = 1; if (!idle(1)) go(); }
+    if (e.persisted) { drop(); st = read(); started = sending = end = 0; early = []; early.g = 1; if (!idle(1)) go(); }
   });
   setInterval(tick, 1000);
 
@@ -92,16 +92,19 @@
 
   function refresh() {
     if (ended) return;
-    var sent = clock(), was = st;
+    var sent = P.now(), was = st;
     fetch(api("attempts/" + encodeURIComponent(st.token)), { credentials: "omit" }).then(function (r) {
       return r.ok ? r.json() : Promise.reject(r.status);
     }).then(function (j) {
       if (was != st) return; // from before the back/forward cache
       if (j.ended) return finish(j.next);
-      if (!st.t0) st.t0 = (sent + clock()) / 2 - j.elapsed_ms;
+      sent = (sent + P.now()) / 2;
+      if (!st.t0) st.t0 = P.timeOrigin + sent - j.elapsed_ms;
+      end = sent + j.remaining_ms; // on this page's clock: the next page's timeOrigin follows the wall clock
       st.info = { prompt: j.prompt, kind: j.criterion, question: j.question, watch: j.watch, limit: j.time_limit_s * 1000, labels: j.labels, lang: j.language, textLang: j.text_language };
       save();
       start();
+      tick();
     }, function (status) { if (was == st) status == 403 || status == 404 || status == 410 ? stop() : retryLater(refresh); });
   }
 
@@ -131,14 +134,13 @@
     push("pageview", {}, early.g ? clock() : P.timeOrigin);
     early.forEach(function (c) { clicked(c[0], c[1]); });
     early = [];
-    tick();
     setTimeout(refresh, 2000); // the last page may end it late
   }
 
   // quiet: read out at one minute and at the end only
   function tick() {
-    if (!started) return;
-    var s = Math.ceil(Math.max(0, info.limit - clock() + st.t0) / 1e3);
+    if (!end) return;
+    var s = Math.ceil(Math.max(0, end - P.now()) / 1e3);
     $("time").textContent = (s / 60 | 0) + ":" + (s % 60 + 100 + "").slice(1);
     if (s == 60) say(info.labels.minute);
     if (!s && !st.timedOut) { st.timedOut = 1; say(info.labels.time_up); push("timeout"); }
@@ -235,6 +237,6 @@
     push(type, extra);
   }
 
-  function go() { if (st.info) start(); else refresh(); }
+  function go() { if (st.info) start(); refresh(); }
   if (D.body) go(); else D.addEventListener("DOMContentLoaded", go);
 })();
