@@ -2,7 +2,9 @@
 
 Finding 2: the countdown ran from a Start time kept from the task's first page, on the page's
 wall-clock-derived clock (``performance.timeOrigin``); a device clock set between two pages
-made it hit 0 at once and send ``timeout``, or show more time than the limit.
+made it hit 0 at once and send ``timeout``, or show more time than the limit. Finding 3: a
+task of exactly a minute announced "One minute left." as it started, and again on each page
+shown at 1:00.
 """
 
 from __future__ import annotations
@@ -64,3 +66,47 @@ def test_a_clock_set_between_two_pages_moves_neither_the_countdown_nor_the_timeo
     assert 165 <= seconds_left(tab) <= 180
     attempt = study.attempt(token)
     assert attempt.ended_at is None and attempt.path == ["/", "/support"]
+
+
+MINUTE_TASKS = """
+slug: minute
+title: One-minute tasks
+consent: ok
+site: {base_url: /demo}
+tasks:
+  - {id: one-minute, prompt: Look around., stage: retention, success: self_report, time_limit_s: 60}
+  - {id: just-over, prompt: Look around more., stage: retention, success: self_report, time_limit_s: 62}
+"""
+ONE_MINUTE_LEFT = "One minute left."
+
+
+def status(tab: Any) -> str:
+    return str(tab.locator("#uxlab-status").inner_text())
+
+
+def test_a_one_minute_task_never_announces_one_minute_left(live_server: Any, tab: Any) -> None:
+    """Finding 3: fails before the fix, which announced it at Start (and after a reload at 1:00)."""
+    study = Participant(live_server.app, MINUTE_TASKS)
+    open_task(tab, live_server, study.start("one-minute"))
+    assert 55 <= seconds_left(tab) <= 60
+    tab.wait_for_timeout(1500)
+    assert status(tab) == ""
+    tab.reload()
+    tab.locator("#uxlab-prompt").wait_for()
+    assert seconds_left(tab) <= 60
+    tab.wait_for_timeout(1500)
+    assert status(tab) == ""
+
+
+def test_one_minute_left_is_heard_once_per_attempt(live_server: Any, tab: Any) -> None:
+    """The time left passes one minute: said once, not again on the next page (the state keeps it)."""
+    study = Participant(live_server.app, MINUTE_TASKS)
+    open_task(tab, live_server, study.start("just-over"))
+    tab.locator("#uxlab-status").filter(has_text=ONE_MINUTE_LEFT).wait_for(timeout=6000)
+    assert seconds_left(tab) <= 60
+    with tab.expect_navigation():
+        tab.locator("nav a[href$='/support']").click()
+    tab.locator("#uxlab-prompt").wait_for()
+    assert 55 <= seconds_left(tab) <= 60
+    tab.wait_for_timeout(1500)
+    assert status(tab) == ""

@@ -142,7 +142,7 @@
     if (!end) return;
     var s = Math.ceil(Math.max(0, end - P.now()) / 1e3);
     $("time").textContent = (s / 60 | 0) + ":" + (s % 60 + 100 + "").slice(1);
-    if (s == 60) say(info.labels.minute);
+    if (s <= 60 && !st.warned && info.limit > 6e4) { st.warned = 1; save(); if (s) say(info.labels.minute); }
     if (!s && !st.timedOut) { st.timedOut = 1; say(info.labels.time_up); push("timeout"); }
   }
 
