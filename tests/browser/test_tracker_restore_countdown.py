@@ -4,7 +4,7 @@ Finding 2: the countdown ran from a Start time kept from the task's first page, 
 wall-clock-derived clock (``performance.timeOrigin``); a device clock set between two pages
 made it hit 0 at once and send ``timeout``, or show more time than the limit. Finding 3: a
 task of exactly a minute announced "One minute left." as it started, and again on each page
-shown at 1:00.
+shown at 1:00. Finding 4: the countdown hid while the answer field was open.
 """
 
 from __future__ import annotations
@@ -76,6 +76,8 @@ site: {base_url: /demo}
 tasks:
   - {id: one-minute, prompt: Look around., stage: retention, success: self_report, time_limit_s: 60}
   - {id: just-over, prompt: Look around more., stage: retention, success: self_report, time_limit_s: 62}
+  - {id: two-minutes, prompt: Find the hotline., stage: retention, time_limit_s: 120,
+     success: {answer: {question: What is the hotline's number?, accepted: ["+1 555 0100"]}}}
 """
 ONE_MINUTE_LEFT = "One minute left."
 
@@ -110,3 +112,15 @@ def test_one_minute_left_is_heard_once_per_attempt(live_server: Any, tab: Any) -
     assert 55 <= seconds_left(tab) <= 60
     tab.wait_for_timeout(1500)
     assert status(tab) == ""
+
+
+def test_the_time_left_stays_in_sight_while_answering(live_server: Any, tab: Any) -> None:
+    """Finding 4: fails before the fix, where the countdown hid with Done and Give up."""
+    study = Participant(live_server.app, MINUTE_TASKS)
+    open_task(tab, live_server, study.start("two-minutes"))
+    tab.locator("#uxlab-done").click()
+    tab.locator("#uxlab-answer").wait_for()
+    assert tab.locator("#uxlab-time").is_visible()
+    assert 100 <= seconds_left(tab) <= 120
+    tab.locator("#uxlab-cancel").click()
+    assert tab.locator("#uxlab-done").is_visible() and tab.locator("#uxlab-time").is_visible()

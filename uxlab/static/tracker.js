@@ -197,7 +197,7 @@
     root = host.attachShadow({ mode: "open" });
     root.innerHTML = "<style>" + CSS + "</style><section id=uxlab-bar role=region><p><strong id=uxlab-task></strong> " +
       "<span id=uxlab-prompt></span></p><div id=uxlab-actions><button id=uxlab-done></button>" +
-      "<button class=alt id=uxlab-give-up></button><span id=uxlab-time aria-hidden=true></span></div><form id=uxlab-form hidden><label for=uxlab-answer " +
+      "<button class=alt id=uxlab-give-up></button></div><span id=uxlab-time aria-hidden=true></span><form id=uxlab-form hidden><label for=uxlab-answer " +
       "id=uxlab-question></label><input id=uxlab-answer autocomplete=off required><button id=uxlab-submit>" +
       "</button><button type=button class=alt id=uxlab-cancel></button></form><p id=uxlab-status role=status></p></section>";
     var bar = $("bar"), form = $("form"), answer = $("answer");
