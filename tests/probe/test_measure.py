@@ -229,7 +229,7 @@ def test_repeated_url_and_profile_probe_once_and_numbers_are_rounded(test_site: 
 WORK_MS_JS = """() => {
   const start = performance.now();
   let x = 0;
-  for (let i = 0; i < 3e6; i++) x += Math.sqrt(i);
+  for (let i = 0; i < 3e7; i++) x += Math.sqrt(i);  // ~50 ms: longer than a throttling slice
   return performance.now() - start;
 }"""
 
