@@ -64,3 +64,12 @@ def test_task_bar_labels_never_say_surrender() -> None:
     from uxlab.web.api import TASKBAR_LABELS
 
     assert TASKBAR_LABELS["ru"]["give_up"] == "Пропустить задание"
+
+
+@pytest.mark.parametrize("language", ["de", "ru"])
+def test_no_entry_is_left_fuzzy(language: str) -> None:
+    """pybabel update marks a new string fuzzy when an old one looks alike, and compile leaves
+    fuzzy entries out: the page would show the English while the .po looks translated."""
+    with (TRANSLATIONS / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        fuzzy = [message.id for message in read_po(po) if message.id and message.fuzzy]
+    assert fuzzy == []

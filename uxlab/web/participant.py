@@ -23,22 +23,23 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
 from uxlab import studies
 from uxlab.db import get_session
-from uxlab.errors import Gone, InvalidAnswers, StudyFull
+from uxlab.errors import Gone, InvalidAnswers, NotFound, StudyFull
 from uxlab.models import ParticipantSession, Study, StudyVersion, utcnow
 from uxlab.participants import judging, recruiting, sessions, task_open, task_questions
 from uxlab.participants.browsers import device_class
 from uxlab.participants.sessions import Progress
 from uxlab.scenarios import Scenario
-from uxlab.web import errors, questionnaire_text, recruit_pages
+from uxlab.web import participant_errors, questionnaire_text, recruit_pages
 from uxlab.web.participant_cookie import read_public_id, with_cookie
 
 bp = Blueprint("participant", __name__, url_prefix="/s/<slug>")
 bp.register_error_handler(StudyFull, recruit_pages.full)
+bp.register_error_handler(Gone, participant_errors.gone)
+bp.register_error_handler(NotFound, participant_errors.not_found)
 
 
 def _set_language(language: str) -> None:
@@ -241,25 +242,6 @@ def _never_from_the_page_cache(response: Response) -> Response:
     return response
 
 
-@bp.errorhandler(Gone)
-def _gone(_error: Gone) -> ResponseReturnValue:
-    return render_template("participant/gone.html", page_lang=g.get("uxlab_locale", "en")), 410
-
-
-PARTICIPANT_BLUEPRINTS = frozenset({"participant", "screener"})
-NO_SESSION_COOKIE = "The CSRF session token is missing."  # Flask-WTF's reason: no session cookie came
-
-
-def _cookie_refused(error: CSRFError) -> ResponseReturnValue:
-    """A participant's form posted without the session cookie (blocked or cleared): say so in
-    their language, not Flask-WTF's English "The CSRF session token is missing"."""
-    if request.blueprint not in PARTICIPANT_BLUEPRINTS or error.description != NO_SESSION_COOKIE:
-        return errors.handle_http_exception(error)
-    slug = (request.view_args or {}).get("slug")
-    page = render_template("participant/no_cookie.html", slug=slug, page_lang=str(flask_babel.get_locale()))
-    return page, 400, {"Cache-Control": "no-store"}
-
-
 def _select_locale() -> str | None:
     """Participant pages set g.uxlab_locale; elsewhere the browser's choice among en/de/ru."""
     chosen = g.get("uxlab_locale")
@@ -294,5 +276,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["questionnaire_text"] = questionnaire_text
     app.jinja_env.globals["link_args"] = recruit_pages.link_args
     app.jinja_env.globals["study_lang"] = study_lang
-    app.register_error_handler(CSRFError, _cookie_refused)
+    participant_errors.init_app(app)
     app.add_template_filter(duration)

@@ -12,14 +12,15 @@ from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from uxlab.db import get_session
-from uxlab.errors import InvalidAnswers, StudyFull
+from uxlab.errors import InvalidAnswers, NotFound, StudyFull
 from uxlab.participants import recruiting, sessions
 from uxlab.participants.browsers import device_class
-from uxlab.web import participant, participant_cookie, recruit_pages
+from uxlab.web import participant, participant_cookie, participant_errors, recruit_pages
 from uxlab.web.recruit_pages import link_args
 
 bp = Blueprint("screener", __name__, url_prefix="/s/<slug>/screener")
 bp.register_error_handler(StudyFull, recruit_pages.full)
+bp.register_error_handler(NotFound, participant_errors.not_found)
 # A study page like the others: never from an HTTP cache, reloaded when Back restores it.
 bp.after_request(participant._never_from_the_page_cache)
 
