@@ -37,7 +37,7 @@ def _app(tmp_path: Path, tolerance_s: float) -> Flask:
     return app
 
 
-def _started_ago(app: Flask, seconds: float) -> None:
+def started_ago(app: Flask, seconds: float) -> None:
     """Move the running attempt's Start back, as if the participant had started it ``seconds`` ago."""
     with app.app_context():
         db = get_session()
@@ -47,7 +47,8 @@ def _started_ago(app: Flask, seconds: float) -> None:
         db.commit()
 
 
-def _attempt(app: Flask) -> Attempt:
+def only_attempt(app: Flask) -> Attempt:
+    """The one attempt of the test's study, as stored now."""
     with app.app_context():
         return get_session().exec(select(Attempt)).one()
 
@@ -71,11 +72,11 @@ def test_the_configured_clock_tolerance_reaches_the_seq_and_questionnaire_posts(
     client = app.test_client()
     client.post("/s/deadline")
     client.post("/s/deadline/task/1")
-    _started_ago(app, LIMIT_S + overdue_s)
+    started_ago(app, LIMIT_S + overdue_s)
     answers = {"seq": "5", "umux_lite_1": "6", "umux_lite_2": "6"}
     response = client.post(post, data=answers)
     assert (response.status_code, response.location) == (303, goes_to)
-    assert _attempt(app).outcome == outcome
+    assert only_attempt(app).outcome == outcome
     app.extensions["uxlab.engine"].dispose()
 
 
@@ -88,8 +89,8 @@ def test_every_path_without_an_event_judges_the_same_deadline(
     client = app.test_client()
     client.post("/s/deadline")
     client.post("/s/deadline/task/1")
-    _started_ago(app, LIMIT_S + 3)
-    token = _attempt(app).token
+    started_ago(app, LIMIT_S + 3)
+    token = only_attempt(app).token
     state = client.get(f"/api/v1/attempts/{token}").get_json()
     assert (state["ended"], state["outcome"]) == (outcome is not None, outcome)
     page = client.get("/s/deadline/task/1")

@@ -127,14 +127,11 @@ def _utf8_stdout(stdout: TextIO) -> Iterator[TextIO]:
 
 
 def _end_abandoned(slug: str) -> None:
-    """End the study's abandoned attempts before its results are read, as the dashboard does, so
-    an export or a report counts what the summary counts (``uxlab.participants.sweep``)."""
-    from uxlab import studies
+    """End the study's abandoned attempts before its results are read, as the dashboard does."""
     from uxlab.db import get_session
-    from uxlab.participants.sweep import end_overdue
+    from uxlab.participants.sweep import end_overdue_of
 
-    db = get_session()
-    end_overdue(db, study_id=studies.get_study(db, slug).id)
+    end_overdue_of(get_session(), slug)
 
 
 def _require_writable(path: Path, option: str) -> None:

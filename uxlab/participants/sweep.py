@@ -67,6 +67,13 @@ def end_overdue(db: Session, *, study_id: int | None = None, now: datetime | Non
     return ended
 
 
+def end_overdue_of(db: Session, slug: str) -> int:
+    """``end_overdue`` for the study ``slug`` (NotFound for an unknown one): what every read of its
+    results runs first (pages, downloads, ``uxlab export`` and ``uxlab report``), so all count
+    an abandoned attempt as the summary does."""
+    return end_overdue(db, study_id=studies.get_study(db, slug).id)
+
+
 def _time_limit_s(db: Session, task_id: int) -> float:
     task = db.get(Task, task_id)
     version = db.get(StudyVersion, task.study_version_id) if task else None

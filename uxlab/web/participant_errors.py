@@ -8,7 +8,7 @@ participant gets these instead on the study pages (blueprints ``participant`` an
 from __future__ import annotations
 
 import flask_babel
-from flask import Flask, g, render_template, request
+from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 
@@ -20,7 +20,8 @@ NO_SESSION_COOKIE = "The CSRF session token is missing."  # Flask-WTF's reason: 
 
 
 def _language() -> str:
-    return str(g.get("uxlab_locale") or flask_babel.get_locale() or "en")
+    """The participant's language, as the page's words get it (``participant._select_locale``)."""
+    return str(flask_babel.get_locale() or "en")
 
 
 def gone(_error: Gone) -> ResponseReturnValue:

@@ -61,8 +61,7 @@ def _reports_context() -> dict[str, object]:
 
 def _end_abandoned(slug: str) -> None:
     """Abandoned attempts of the study end before any figure is read (uxlab/participants/sweep.py)."""
-    db = get_session()
-    sweep.end_overdue(db, study_id=studies.get_study(db, slug).id)
+    sweep.end_overdue_of(get_session(), slug)
 
 
 def _summary(slug: str) -> CXSummary:

@@ -139,7 +139,7 @@ def attempts(slug: str) -> ResponseReturnValue:
     study = studies.get_study(db, slug)
     filters = Filters.from_args(request.args)
     check_filters(db, int(study.id or 0), filters)
-    sweep.end_overdue(db, study_id=study.id)  # an abandoned attempt reads as ended, as on the dashboard
+    sweep.end_overdue_of(db, slug)  # an abandoned attempt reads as ended, as on the dashboard
     every = replace(filters, with_excluded=True)  # excluded participants too, marked
     total = export.count_attempts(db, slug, every)
     offset = (page - 1) * per_page
