@@ -245,15 +245,19 @@ def test_unthrottle_cpu_ends_the_throttling_of_a_page(probe_browser, test_site) 
             page = await context.new_page()
             await page.goto(test_site + "/fast")
             cdp = await context.new_cdp_session(page)
-            free = min([await page.evaluate(WORK_MS_JS) for _ in range(3)])
+            # The least of five: a busy machine only ever adds time to a sample.
+            free = min([await page.evaluate(WORK_MS_JS) for _ in range(5)])
             await throttle(cdp, BUILTIN_PROFILES["lighthouse-mobile"])  # 4x CPU
-            throttled = min([await page.evaluate(WORK_MS_JS) for _ in range(3)])
+            throttled = min([await page.evaluate(WORK_MS_JS) for _ in range(5)])
             await unthrottle_cpu(cdp)
-            after = min([await page.evaluate(WORK_MS_JS) for _ in range(3)])
+            after = min([await page.evaluate(WORK_MS_JS) for _ in range(5)])
             return free, throttled, after
         finally:
             await context.close()
 
     free, throttled, after = probe_browser.run(timings())
-    assert throttled > 2.5 * free  # the 4x throttling took effect (a ratio: no fixed timings)
-    assert after < throttled / 2.5  # and it is gone
+    # Ratios, no fixed timings. Chromium's 4x comes out at 2.4x to 4x: its throttler is a
+    # thread that signals the page's thread, and on a loaded 2-core machine it wakes late
+    # (2.4x in a full CI run: 123.6 ms throttled against 51.6 ms free).
+    assert throttled > 1.6 * free  # the throttling took effect
+    assert after < throttled / 1.6  # and it is gone
