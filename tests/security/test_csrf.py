@@ -111,3 +111,20 @@ def test_a_participant_whose_browser_drops_the_cookie_is_told_in_their_language(
     client.get("/s/shop", headers=headers)
     forged = client.post("/s/shop", data={"csrf_token": "forged"}, headers=headers)
     assert forged.status_code == 400 and "CSRF" in forged.get_data(as_text=True)
+
+
+def test_an_editor_left_open_after_sign_out_is_told_to_sign_in_again(csrf_app: Flask) -> None:
+    """Sign-out ends the session and its CSRF token: the editor's check then gets the
+    documented 401 in JSON (studio.js shows its reason), not the CSRF check's 400, and a form
+    sent from a page still open says to sign in again; nothing is stored."""
+    client = _signed_in(csrf_app)
+    token = _token(client.get("/studies/new").data)
+    assert client.post("/logout", data={"csrf_token": token}).status_code in (302, 303)
+    check = client.post("/studio/check", json={"scenario": "slug: x\n"}, headers={"X-CSRFToken": token})
+    assert check.status_code == 401 and check.is_json, check.get_data(as_text=True)
+    assert "sign in" in check.json["error"]["message"]
+    saved = client.post("/studio/save", data={"scenario": "slug: x\n", "csrf_token": token})
+    assert saved.status_code == 401
+    assert "you are signed out: sign in again" in saved.get_data(as_text=True)
+    created = client.post("/studies/shop/probes", data={"label": "CI", "csrf_token": token})
+    assert created.status_code == 401 and _tokens(csrf_app) == []

@@ -164,7 +164,7 @@ def test_excluding_needs_a_signed_in_researcher_and_a_csrf_token(tmp_path: Path)
         seed.seed(get_session(), tmp_path, PEOPLE)
     first = _ids(app)[0]
     stranger = app.test_client().post(f"/studies/cx/participants/{first}/exclude", data={"reason": "bot"})
-    assert stranger.status_code in (302, 400)  # to the sign-in page, or refused for want of a token
+    assert stranger.status_code == 401  # told to sign in (security: the sign-in check comes first)
     client = app.test_client()
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True))
     assert token

@@ -12,8 +12,10 @@ from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 
-from uxlab.errors import Gone, NotFound
-from uxlab.web import errors
+from uxlab import auth
+from uxlab.db import get_session
+from uxlab.errors import Gone, NotFound, Unauthorized
+from uxlab.web import errors, study_access
 
 PARTICIPANT_BLUEPRINTS = frozenset({"participant", "screener"})
 NO_SESSION_COOKIE = "The CSRF session token is missing."  # Flask-WTF's reason: no session cookie came
@@ -34,8 +36,15 @@ def not_found(error: NotFound) -> ResponseReturnValue:
 
 
 def cookie_refused(error: CSRFError) -> ResponseReturnValue:
-    """A participant's form posted without the session cookie (blocked or cleared): say so in
-    their language, not Flask-WTF's English "The CSRF session token is missing"."""
+    """A form posted without a valid CSRF token. A participant's without the session cookie
+    (blocked or cleared) is told so in their language, not Flask-WTF's English "The CSRF
+    session token is missing"; a researcher's sent after sign-out is told to sign in again."""
+    researchers = study_access.STUDY_BLUEPRINTS
+    needs_sign_in = request.blueprint in researchers and request.endpoint != "researcher.login"
+    if needs_sign_in and auth.current_user(get_session()) is None:
+        # A researcher's form sent after sign-out (or from a browser that dropped the cookie).
+        signed_out = Unauthorized("you are signed out: sign in again, then go back and send the form again")
+        return errors.handle_uxlab_error(signed_out)
     if request.blueprint not in PARTICIPANT_BLUEPRINTS or error.description != NO_SESSION_COOKIE:
         return errors.handle_http_exception(error)
     slug = (request.view_args or {}).get("slug")

@@ -113,8 +113,11 @@ def init_app(app: Flask) -> None:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     CSRFProtect().init_app(app)
     app.before_request(_relative_redirect)
+    # Access first: it only reads, so a forged form still changes nothing, and a signed-out
+    # editor's check gets the documented 401 rather than the CSRF check's 400 (its session,
+    # and with it the CSRF token, went at sign-out).
+    study_access.init_app(app)
     app.before_request(_check_csrf)
-    study_access.init_app(app)  # after the CSRF check: a forged form is refused before anything
     request_bodies.init_app(app)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"csp_nonce": csp_nonce()})
