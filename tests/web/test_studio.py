@@ -184,8 +184,9 @@ def test_save_stores_what_scenarios_load_stores_and_audits_it(any_app: Flask, tm
     client.post("/studio/save", data={"scenario": "# a comment\n" + GOOD})
     assert [v.number for v in _versions(any_app)] == [1]
     assert _saves(any_app) == 1
-    # Edited: version 2.
-    client.post("/studio/save", data={"scenario": GOOD.replace("title: Checkout", "title: Checkout 2")})
+    # Edited in the study's editor (which posts its slug): version 2.
+    edited = GOOD.replace("title: Checkout", "title: Checkout 2")
+    client.post("/studio/save", data={"scenario": edited, "slug": "checkout"})
     assert [v.number for v in _versions(any_app)] == [1, 2]
     assert _saves(any_app) == 2
 

@@ -6,7 +6,9 @@ The YAML stays the source of truth: it is checked by ``uxlab.scenarios.loads`` (
 unchanged file stores nothing). A stored version downloads as a file that ``load``
 accepts unchanged. Researchers only; every POST carries the CSRF token (the check
 endpoint in an ``X-CSRFToken`` header). A study saved for the first time is owned by
-the account that saved it; a slug of a study the account may not see is refused.
+the account that saved it; a slug of a study the account may not see is refused. Only a
+study's own editor adds a version to it: the New-study page (or an editor whose text names
+another study's slug) refuses the slug of an existing study and links to its editor.
 """
 
 from __future__ import annotations
@@ -24,12 +26,12 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from uxlab import access, auth, scenarios, studies
 from uxlab.db import get_session
 from uxlab.errors import BadRequest, Conflict, ScenarioError
-from uxlab.models import StudyVersion, User
+from uxlab.models import Study, StudyVersion, User
 from uxlab.scenarios.schema import Scenario
 from uxlab.scenarios.syntax import decode
 from uxlab.scenarios.writer import dumps
@@ -59,15 +61,18 @@ def problem_rows(problems: list[ScenarioError]) -> list[dict[str, object]]:
     return [{"line": p.line, "field": p.field, "problem": p.reason} for p in problems]
 
 
-def _editor(text: str, slug: str | None, status: int = 200, refused: str = "") -> ResponseReturnValue:
-    """The editor page; ``refused``: why a save or preview did not happen ("Not saved")."""
+def _editor(
+    text: str, slug: str | None, status: int = 200, refused: str = "", existing: str = ""
+) -> ResponseReturnValue:
+    """The editor page; ``refused``: why a save or preview did not happen ("Not saved");
+    ``existing``: the slug of the study whose editor the refusal links to."""
     scenario, problems = checked(text)
     if refused and problems:
         refused += f": the scenario has {len(problems)} problem(s), listed beside the editor."
     warnings = scenarios.path_warnings(scenario) if scenario else []
     page = render_template(
         "studio/editor.html", text=text, slug=slug, scenario=scenario, problems=problem_rows(problems),
-        warnings=warnings, refused=refused, stages=scenarios.STAGES,
+        warnings=warnings, refused=refused, existing=existing, stages=scenarios.STAGES,
     )  # fmt: skip
     return page, status
 
@@ -126,16 +131,23 @@ def upload() -> ResponseReturnValue:
 @bp.post("/studio/save")
 @auth.login_required
 def save() -> ResponseReturnValue:
-    text = _form_text()
+    text, slug = _form_text(), request.form.get("slug") or None
     scenario, _problems = checked(text)
     if scenario is None:
-        return _editor(text, request.form.get("slug") or None, 400, "Not saved")
+        return _editor(text, slug, 400, "Not saved")
     db, user = get_session(), auth.current_user(get_session())
     assert user is not None, "login_required lets only signed-in accounts through"
+    other = _other_study(db, user, scenario, slug)
+    if other is not None:
+        why = (
+            f"Not saved: the slug {scenario.slug!r} belongs to an existing study, “{other.title}”. "
+            "To add a version to it, open its editor; for a new study, choose another slug."
+        )
+        return _editor(text, slug, 409, why, existing=other.slug)
     try:
         version, created = _store(db, user, scenario)
     except Conflict as taken:  # a study the account may not see: never overwritten
-        return _editor(text, request.form.get("slug") or None, 409, f"Not saved: {taken.message}")
+        return _editor(text, slug, 409, f"Not saved: {taken.message}")
     if created:
         auth.record_action(
             "study_saved", scenario.slug, f"version {version.number} ({version.content_hash[:12]})"
@@ -143,6 +155,25 @@ def save() -> ResponseReturnValue:
     state = "saved as version {}" if created else "unchanged (version {})"
     flash(f"“{scenario.title}”: {state.format(version.number)}.")
     return redirect(url_for("studio.edit", slug=scenario.slug), code=303)
+
+
+def _other_study(db: Session, user: User, scenario: Scenario, slug: str | None) -> Study | None:
+    """The existing study that saving would change although the editor was not opened for it.
+
+    ``slug`` is the study the editor was opened for (None on the New-study page). Saving
+    there would add a version to the study named in the text, changing its title and what
+    new participants get, without a word: that is done in the study's own editor. A study
+    the account may not see is left to ``access.check_store`` (409 "taken", revealing
+    nothing); a text the study's current version already holds changes nothing (the second
+    post of a double click on "Save" in a new study), so it is saved as "unchanged".
+    """
+    if slug == scenario.slug:
+        return None
+    study = db.exec(select(Study).where(Study.slug == scenario.slug)).first()
+    if study is None or not access.can_see(db, user, study):
+        return None
+    unchanged = studies.current_version(db, study).content_hash == scenario.content_hash()
+    return None if unchanged else study
 
 
 def _store(db: Session, user: User, scenario: Scenario) -> tuple[StudyVersion, bool]:
