@@ -184,3 +184,30 @@ def test_a_port_past_65535_is_a_usage_error(helpdesk_url: str, command: str) -> 
         result = run([command, "--port", wrapped], {"UXLAB_DATABASE_URL": helpdesk_url})
     assert result.exit_code == 2, result.output
     assert f"Invalid value for '--port': {wrapped} is not in the range 0<=x<=65535" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--since", "2026-13-01"], "uxlab: --since must be a date like 2026-11-25\n"),
+        (["--until", "2026-01-01", "--since", "2026-02-01"], "uxlab: --since must not be after until\n"),
+        (["--version", "two"], "uxlab: --version must be a study version number\n"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "",
+)
+def test_a_bad_report_filter_names_its_option(
+    helpdesk_url: str, tmp_path: Path, args: list[str], message: str
+) -> None:
+    """The filters' reasons are worded for the web's query (``since must be ...``); the CLI
+    names its own option, before Chromium starts."""
+    result = run(
+        ["report", "helpdesk", "--pdf", str(tmp_path / "out.pdf"), *args],
+        {"UXLAB_DATABASE_URL": helpdesk_url},
+    )
+    assert_one_line(result, message)
+    assert not (tmp_path / "out.pdf").exists()
+
+
+def test_removing_demo_data_from_a_database_without_any_says_so(helpdesk_url: str) -> None:
+    result = run(["demo", "--remove-data"], {"UXLAB_DATABASE_URL": helpdesk_url})
+    assert result.exit_code == 0 and result.stdout == "no demo data to remove\n", result.output

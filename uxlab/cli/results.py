@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from uxlab.cli.command import with_bulk_app
-from uxlab.errors import ProbeError, UxlabError
+from uxlab.errors import BadRequest, ProbeError, UxlabError
 
 if TYPE_CHECKING:
     from flask import Flask  # annotations only: `uxlab probe` starts without Flask
@@ -65,6 +65,10 @@ def export(_app: Flask, study: str, fmt: str, what: str, output: Path | None) ->
     click.echo(f"wrote {rows} rows to {output}", err=True)
 
 
+# The web query's filter names that `uxlab report` spells differently.
+OPTION_OF_FILTER = {"finished": "--finished-only", "excluded": "--with-excluded"}
+
+
 @click.command("report", help="Write a study's dashboard as a PDF (rendered by Chromium).")
 @click.argument("study")
 @click.option(
@@ -92,7 +96,13 @@ def report(app: Flask, study: str, pdf_path: Path, **filters: str | bool | None)
     _end_abandoned(study)
     # as the web pages' query: a check box is "1" when on
     args = {k: "1" if v is True else str(v or "") for k, v in filters.items()}
-    html = report_html(app, study, Filters.from_args(args))
+    try:
+        chosen = Filters.from_args(args)
+    except BadRequest as error:  # worded for the web's query: name the option instead
+        field = error.field or ""
+        option = OPTION_OF_FILTER.get(field, "--" + field)
+        raise UxlabError(option + error.message.removeprefix(field)) from None
+    html = report_html(app, study, chosen)
 
     async def render() -> None:
         async with open_pdf_browser(str(app.config["CHROMIUM_PATH"] or "")) as browser:

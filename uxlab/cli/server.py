@@ -75,8 +75,11 @@ def demo(
 
     if remove_data:
         check_database()  # only the demo itself upgrades the database
+        removed = remove_demo_data(get_session())
         click.echo(
-            f"removed {remove_demo_data(get_session())} demo participants, their builds and variant study"
+            f"removed {removed} demo participants, their builds and variant study"
+            if removed
+            else "no demo data to remove"
         )
         return
     if not os.environ.get("UXLAB_PUBLIC_URL"):
