@@ -59,11 +59,13 @@ def questionnaires(r: Reader, node: yaml.Node | None) -> tuple[str, ...]:
         return ()
     assert node is not None
     names: list[str] = []
-    for i, item in enumerate(
-        r.sequence(node, "questionnaires", f"questionnaire names ({', '.join(QUESTIONNAIRES)})")
-    ):
-        name = r.choice(item, f"questionnaires[{i}]", QUESTIONNAIRES)
+
+    def one(item: yaml.Node, field: str) -> str:
+        name = r.choice(item, field, QUESTIONNAIRES)
         if name in names:
-            r.fail(item, f"questionnaires[{i}]", f"{name} is listed twice (expected each once)")
+            r.fail(item, field, f"{name} is listed twice (expected each once)")
         names.append(name)
+        return name
+
+    r.items(node, "questionnaires", f"questionnaire names ({', '.join(QUESTIONNAIRES)})", one)
     return tuple(names)

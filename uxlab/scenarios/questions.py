@@ -113,47 +113,80 @@ def parse_questions(
 
 def _question(r: Reader, node: yaml.Node, field: str, screener: bool) -> QuestionSpec:
     allowed = SCREENER_KEYS if screener else QUESTION_KEYS
-    keys = r.mapping(node, field, allowed, ("id", "type", "text"))
-    question_id = r.text(keys["id"], f"{field}.id", "a question id")
-    if not QUESTION_ID_RE.match(question_id):
-        r.fail(keys["id"], f"{field}.id", f"{question_id!r} is not an id (expected a-z, 0-9, '-' and '_')")
-    kind = r.choice(keys["type"], f"{field}.type", SCREENER_TYPES if screener else QUESTION_TYPES)
-    text = r.text(keys["text"], f"{field}.text", "the question the participant reads")
-    options: tuple[str, ...] = ()
-    if kind in SCREENER_TYPES:
-        options = _texts(r, keys.get("options"), node, f"{field}.options", "options", minimum=2)
+    return r.each(
+        lambda: _fields(r, node, r.mapping(node, field, allowed, ("id", "type", "text")), field, screener)
+    )
+
+
+def _fields(
+    r: Reader, node: yaml.Node, keys: dict[str, yaml.Node], field: str, screener: bool
+) -> QuestionSpec:
+    """Each field on its own; one that depends on an unreadable one (options on the type) is
+    read without that check rather than refused for it."""
+    question_id = r.attempt(lambda: _id(r, keys["id"], f"{field}.id"), "")
+    types = SCREENER_TYPES if screener else QUESTION_TYPES
+    kind = r.attempt(lambda: r.choice(keys["type"], f"{field}.type", types), None)
+    text = r.attempt(lambda: r.text(keys["text"], f"{field}.text", "the question the participant reads"), "")
+    # None: not known (no readable type, or options unreadable); the rules are then not checked on them
+    options: tuple[str, ...] | None = None if kind is None else ()
+    if kind in SCREENER_TYPES or (kind is None and "options" in keys):
+        sub = f"{field}.options"
+        options = r.attempt(lambda: _texts(r, keys.get("options"), node, sub, "options", minimum=2), None)
     elif "options" in keys:
-        r.fail(keys["options"], f"{field}.options", f"is for single and multiple choice (this is {kind})")
-    low, high, low_label, high_label = _scale(r, keys.get("scale"), f"{field}.scale", kind)
-    rules = {rule: _rule(r, keys.get(rule), f"{field}.{rule}", options) for rule in ("accept", "reject")}
-    if screener and not rules["accept"] and not rules["reject"]:
-        r.fail(node, field, "has neither accept nor reject (expected a rule that screens participants)")
+        r.note(keys["options"], f"{field}.options", f"is for single and multiple choice (this is {kind})")
+    scale = r.attempt(lambda: _scale(r, keys.get("scale"), f"{field}.scale", kind), (*DEFAULT_RATING, "", ""))
+    no_rule: tuple[str, ...] = ()
+    rules = {
+        rule: r.attempt(partial(_rule, r, keys.get(rule), f"{field}.{rule}", options), no_rule)
+        for rule in ("accept", "reject")
+    }
+    if screener and r.is_null(keys.get("accept")) and r.is_null(keys.get("reject")):
+        r.note(node, field, "has neither accept nor reject (expected a rule that screens participants)")
     required = kind != "text"
     if not r.is_null(keys.get("required")):
-        required = r.boolean(keys["required"], f"{field}.required")
+        required = r.attempt(lambda: r.boolean(keys["required"], f"{field}.required"), required)
     return QuestionSpec(
         id=question_id,
-        type=kind,
+        type=kind or "",
         text=text,
-        options=options,
-        low=low,
-        high=high,
-        low_label=low_label,
-        high_label=high_label,
+        options=options or (),
+        low=scale[0],
+        high=scale[1],
+        low_label=scale[2],
+        high_label=scale[3],
         required=required,
         accept=rules["accept"],
         reject=rules["reject"],
     )
 
 
+def _id(r: Reader, node: yaml.Node, field: str) -> str:
+    question_id = r.text(node, field, "a question id")
+    if not QUESTION_ID_RE.match(question_id):
+        r.fail(node, field, f"{question_id!r} is not an id (expected a-z, 0-9, '-' and '_')")
+    return question_id
+
+
 def _texts(
-    r: Reader, node: yaml.Node | None, parent: yaml.Node, field: str, what: str, minimum: int = 1
+    r: Reader,
+    node: yaml.Node | None,
+    parent: yaml.Node,
+    field: str,
+    what: str,
+    minimum: int = 1,
+    among: tuple[str, ...] | None = None,
 ) -> tuple[str, ...]:
+    """A list of texts, each read on its own; ``among``: the texts each must be one of."""
     if node is None or r.is_null(node):
         r.fail(node or parent, field, f"missing (expected a list of {what})")
-    values = [
-        r.text(item, f"{field}[{i}]", what[:-1]) for i, item in enumerate(r.sequence(node, field, what))
-    ]
+
+    def one(item: yaml.Node, sub: str) -> str:
+        value = r.text(item, sub, what[:-1])
+        if among is not None and value not in among:
+            r.fail(item, sub, f"{value!r} is not one of the question's options")
+        return value
+
+    values = r.items(node, field, what, one)
     if len(values) < minimum:
         r.fail(node, field, f"has {len(values)} {what} (expected at least {minimum})")
     if len(set(values)) != len(values):
@@ -161,26 +194,33 @@ def _texts(
     return tuple(values)
 
 
-def _rule(r: Reader, node: yaml.Node | None, field: str, options: tuple[str, ...]) -> tuple[str, ...]:
+def _rule(r: Reader, node: yaml.Node | None, field: str, options: tuple[str, ...] | None) -> tuple[str, ...]:
     if node is None or r.is_null(node):
         return ()
-    values = _texts(r, node, node, field, "options")
-    for i, value in enumerate(values):
-        if value not in options:
-            r.fail(node.value[i], f"{field}[{i}]", f"{value!r} is not one of the question's options")
-    return values
+    return _texts(r, node, node, field, "options", among=options)
 
 
-def _scale(r: Reader, node: yaml.Node | None, field: str, kind: str) -> tuple[int, int, str, str]:
+def _scale(r: Reader, node: yaml.Node | None, field: str, kind: str | None) -> tuple[int, int, str, str]:
     if node is None or r.is_null(node):
         return DEFAULT_RATING[0], DEFAULT_RATING[1], "", ""
-    if kind != "rating":
+    if kind is not None and kind != "rating":
         r.fail(node, field, f"is for rating questions (this is {kind})")
-    keys = r.mapping(node, field, SCALE_KEYS, ("min", "max"))
-    low = int(r.number(keys["min"], f"{field}.min", minimum=0, maximum=1, integer=True))
-    high = int(r.number(keys["max"], f"{field}.max", minimum=3, maximum=11, integer=True))
-    labels = [
-        r.text(keys[k], f"{field}.{k}", "a label") if not r.is_null(keys.get(k)) else ""
-        for k in ("min_label", "max_label")
-    ]
-    return low, high, labels[0], labels[1]
+    return r.each(lambda: _scale_fields(r, r.mapping(node, field, SCALE_KEYS, ("min", "max")), field))
+
+
+def _scale_fields(r: Reader, keys: dict[str, yaml.Node], field: str) -> tuple[int, int, str, str]:
+    def whole(key: str, low: int, high: int, default: int) -> int:
+        sub = f"{field}.{key}"
+        return r.attempt(
+            lambda: int(r.number(keys[key], sub, minimum=low, maximum=high, integer=True)), default
+        )
+
+    def label(key: str) -> str:
+        return (
+            ""
+            if r.is_null(keys.get(key))
+            else r.attempt(lambda: r.text(keys[key], f"{field}.{key}", "a label"), "")
+        )
+
+    low, high = whole("min", 0, 1, DEFAULT_RATING[0]), whole("max", 3, 11, DEFAULT_RATING[1])
+    return low, high, label("min_label"), label("max_label")

@@ -198,6 +198,28 @@ class Reader:
             self.fail(node, field, f"expected a list of {expected}, got {self._got(node, field)}")
         return list(node.value)
 
+    def items(
+        self, node: yaml.Node, field: str, expected: str, read: Callable[[yaml.Node, str], T]
+    ) -> list[T]:
+        """Read a list's items each on its own, ``read(item, "field[i]")``, so a bad item hides not the next.
+
+        Raises Noted after the last item when any had a problem: a check of the whole list
+        (empty, too long) would only repeat it.
+        """
+        nodes = self.sequence(node, field, expected)
+        before = len(self.problems)
+        out: list[T] = []
+        for i, item in enumerate(nodes):
+            try:
+                out.append(read(item, f"{field}[{i}]"))
+            except Noted:
+                continue
+            except ScenarioError as error:
+                self.problems.append(error)
+        if len(self.problems) > before:
+            raise Noted()
+        return out
+
     def text(self, node: yaml.Node, field: str, expected: str = "text", *, empty: bool = False) -> str:
         value = self.value(node, field) if isinstance(node, yaml.ScalarNode) else None
         if not isinstance(value, str) or (isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG):

@@ -111,15 +111,19 @@ def _recruit(r: Reader, keys: dict[str, yaml.Node]) -> RecruitSpec:
 
 def _capture(r: Reader, node: yaml.Node) -> tuple[str, ...]:
     field = "recruit.capture"
-    names = []
-    for i, item in enumerate(r.sequence(node, field, "link parameter names")):
-        name = r.text(item, f"{field}[{i}]", "a link parameter name")
+    names: list[str] = []
+
+    def one(item: yaml.Node, sub: str) -> str:
+        name = r.text(item, sub, "a link parameter name")
         if not PARAM_RE.match(name) or name in RESERVED_PARAMS:
             why = "a name uxlab uses itself" if name in RESERVED_PARAMS else "not a parameter name"
-            r.fail(item, f"{field}[{i}]", f"{name!r} is {why} (expected letters, digits and '_')")
+            r.fail(item, sub, f"{name!r} is {why} (expected letters, digits and '_')")
         if name in names:
-            r.fail(item, f"{field}[{i}]", f"{name!r} is listed twice (expected each once)")
+            r.fail(item, sub, f"{name!r} is listed twice (expected each once)")
         names.append(name)
+        return name
+
+    r.items(node, field, "link parameter names", one)
     if len(names) > MAX_CAPTURED:
         r.fail(node, field, f"lists {len(names)} names (expected at most {MAX_CAPTURED})")
     return tuple(names)

@@ -23,6 +23,7 @@ from uxlab.scenarios.schema import (
 )
 
 TASK_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+ANSWER_KEYS = ("question", "accepted")
 
 
 def site_path(r: Reader, node: yaml.Node, field: str, what: str = "path") -> str:
@@ -137,17 +138,30 @@ def _criterion(r: Reader, node: yaml.Node, field: str) -> Criterion:
         if r.value(value, sub) is not True:
             r.fail(value, sub, "expected true (or write `success: self_report`)")
         return Criterion(kind="self_report")
-    answer = r.mapping(value, sub, ("question", "accepted"), ("question", "accepted"))
-    accepted: list[str] = []
-    for i, item in enumerate(r.sequence(answer["accepted"], f"{sub}.accepted", "accepted answers")):
-        text = r.text(item, f"{sub}.accepted[{i}]", "an accepted answer")
+    return r.each(lambda: _answer(r, r.mapping(value, sub, ANSWER_KEYS, ANSWER_KEYS), sub))
+
+
+def _answer(r: Reader, keys: dict[str, yaml.Node], field: str) -> Criterion:
+    """``{question, accepted}``: both read, so a bad accepted answer does not hide a bad question."""
+    no_answers: tuple[str, ...] = ()
+    accepted = r.attempt(lambda: _accepted(r, keys["accepted"], f"{field}.accepted"), no_answers)
+    question = r.attempt(
+        lambda: r.text(keys["question"], f"{field}.question", "the question the participant answers"), ""
+    )
+    return Criterion(kind="answer", question=question, accepted=accepted)
+
+
+def _accepted(r: Reader, node: yaml.Node, field: str) -> tuple[str, ...]:
+    def one(item: yaml.Node, sub: str) -> str:
+        text = r.text(item, sub, "an accepted answer")
         if not normalize_answer(text):
-            r.fail(item, f"{sub}.accepted[{i}]", "has no letters or digits (expected an answer to compare)")
-        accepted.append(text)
+            r.fail(item, sub, "has no letters or digits (expected an answer to compare)")
+        return text
+
+    accepted = r.items(node, field, "accepted answers", one)
     if not accepted:
-        r.fail(answer["accepted"], f"{sub}.accepted", "is empty (expected at least one accepted answer)")
-    question = r.text(answer["question"], f"{sub}.question", "the question the participant answers")
-    return Criterion(kind="answer", question=question, accepted=tuple(accepted))
+        r.fail(node, field, "is empty (expected at least one accepted answer)")
+    return tuple(accepted)
 
 
 def _step(r: Reader, node: yaml.Node, field: str) -> Step:
