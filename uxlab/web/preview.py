@@ -73,7 +73,7 @@ def _render(template: str, scenario: Scenario, **context: Any) -> str:
     marked = replace(scenario, title=f"{PREVIEW_WORD.get(g.uxlab_locale, 'Preview')}: {scenario.title}")
     return render_template(
         f"participant/{template}.html", url_for=_url_for, page_lang=g.uxlab_locale,
-        scenario=marked, session=None, slug=scenario.slug, **context,
+        scenario=marked, session=None, slug=scenario.slug, preview=True, **context,
     )  # fmt: skip
 
 
@@ -81,7 +81,9 @@ def _where(scenario: Scenario, step: Step, number: int, outcome: str | None = No
     if not 1 <= number <= len(scenario.tasks):
         raise NotFound(f"the study has no task {number}", field="number")
     spec = scenario.tasks[number - 1]
-    ended = Attempt(session_id=0, task_id=0, token="", outcome=outcome) if outcome else None
+    # From the URL (``PreviewContext.next_url``): only an outcome the judging gives is shown.
+    known = outcome in judging.OUTCOMES
+    ended = Attempt(session_id=0, task_id=0, token="", outcome=outcome) if known else None
     return Progress(step, number, len(scenario.tasks), _task(spec, number - 1), ended)
 
 
