@@ -7,7 +7,8 @@ Pure: imports neither Flask, nor a database, nor Playwright (import-linter check
 - ``schema``, ``site``, ``probing``: the frozen dataclasses (``Scenario``, ``TaskSpec``,
   ``Criterion``, ``Site``, ``ProbeSpec``, ...) and their stored form (``to_dict``/``from_dict``);
 - ``stored``: checked reading of the stored form (what a study version holds);
-- ``fields``, ``tasks``, ``probe``: parsing of the top-level fields, the tasks, the probe section;
+- ``fields``, ``site_section``, ``tasks``, ``probe``: parsing of the top-level fields, the site,
+  the tasks, the probe section;
 - ``rules``: checks shared by the parsers and by judging (globs, selectors, answers);
 - ``scales``: the answer scales of SEQ and the questionnaires;
 - ``syntax``: text YAML cannot read, refused at the line where the problem is;

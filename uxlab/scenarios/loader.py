@@ -12,7 +12,6 @@ import re
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
@@ -22,7 +21,6 @@ from uxlab.scenarios.probe import parse_probe
 from uxlab.scenarios.questions import QuestionSpec, parse_questions
 from uxlab.scenarios.reader import Noted, Reader
 from uxlab.scenarios.recruit import RecruitSpec, parse_recruit
-from uxlab.scenarios.rules import inside_site
 from uxlab.scenarios.schema import (
     LANGUAGES,
     REQUIRED_TOP_KEYS,
@@ -30,7 +28,7 @@ from uxlab.scenarios.schema import (
     Scenario,
     TaskSpec,
 )
-from uxlab.scenarios.site import SITE_KEYS, Site
+from uxlab.scenarios.site_section import parse_site
 from uxlab.scenarios.syntax import decode, syntax_error
 from uxlab.scenarios.tasks import parse_task, site_path
 
@@ -157,7 +155,7 @@ def _scenario(r: Reader, root: yaml.Node) -> Scenario:
     questionnaires = r.attempt(lambda: fields.questionnaires(r, keys.get("questionnaires")), no_names)
     product_name = r.attempt(lambda: fields.product_name(r, keys, root, questionnaires), "")
     ces_version = r.attempt(lambda: fields.ces_version(r, keys.get("ces_version")), "2.0")
-    site = r.attempt(lambda: _site(r, keys["site"]), None)
+    site = r.attempt(lambda: parse_site(r, keys["site"]), None)
     no_tasks: tuple[TaskSpec, ...] = ()
     tasks = r.attempt(lambda: _tasks(r, keys["tasks"]), no_tasks)
     probe = None
@@ -225,52 +223,3 @@ def _tasks(r: Reader, node: yaml.Node) -> tuple[TaskSpec, ...]:
         ids.add(task.id)
         tasks.append(task)
     return tuple(tasks)
-
-
-def _origin(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-def _site(r: Reader, node: yaml.Node) -> Site:
-    keys = r.mapping(node, "site", SITE_KEYS, ("base_url",))
-    expected = "an absolute http(s) URL or a path beginning with '/'"
-    base_url = r.text(keys["base_url"], "site.base_url", expected).strip()
-    if base_url.startswith("/"):
-        if inside_site(base_url) is None or "?" in base_url or "#" in base_url:
-            r.fail(
-                keys["base_url"], "site.base_url", f"{base_url!r} is not a plain path (expected {expected})"
-            )
-    elif _origin(base_url) is None or "?" in base_url or "#" in base_url:
-        r.fail(keys["base_url"], "site.base_url", f"{base_url!r} is not usable (expected {expected})")
-    origins: list[str] = []
-    if not r.is_null(keys.get("origins")):
-        for i, item in enumerate(r.sequence(keys["origins"], "site.origins", "origins")):
-            text = r.text(item, f"site.origins[{i}]", "an origin like https://shop.example.com")
-            origin = _origin(text)
-            if origin is None or origin != text.rstrip("/").lower():
-                r.fail(
-                    item, f"site.origins[{i}]", f"{text!r} is not an origin (expected scheme://host[:port])"
-                )
-            origins.append(origin)
-    days = None
-    if not r.is_null(keys.get("retention_days")):
-        node = keys["retention_days"]
-        days = int(r.number(node, "site.retention_days", minimum=1, integer=True, unit="days"))
-    keep = _keep_query(r, keys.get("keep_query"))
-    return Site(base_url=base_url, origins=tuple(origins), keep_query=keep, retention_days=days)
-
-
-def _keep_query(r: Reader, node: yaml.Node | None) -> tuple[str, ...]:
-    if r.is_null(node):
-        return ()
-    assert node is not None
-    kept = []
-    for i, item in enumerate(r.sequence(node, "site.keep_query", "query parameter names")):
-        name = r.text(item, f"site.keep_query[{i}]", "a query parameter name like page")
-        if not name or any(c in name for c in "=&?# "):
-            r.fail(item, f"site.keep_query[{i}]", f"{name!r} is not a query parameter name")
-        kept.append(name)
-    return tuple(kept)
