@@ -10,7 +10,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 from sqlmodel import Session, col, select
@@ -91,19 +91,27 @@ def authenticate(db: Session, authorization: str | None) -> ApiToken:
 
 
 def _date_time(value: str | None, where: str) -> datetime | None:
-    """Return an RFC 3339 date-time as a datetime (None for None); BadRequest naming ``where`` else.
+    """Return an RFC 3339 date-time as a datetime in UTC (None for None); BadRequest naming ``where``
+    else, also for an instant a datetime cannot hold (9999-12-31T23:59:59-23:59 is in the year 10000).
 
     The schema's ``format: date-time`` is checked here: jsonschema checks formats only when
     asked to, and this one only with the rfc3339-validator package.
     """
     if value is None:
         return None
+    shown = value if len(value) <= 40 else value[:40] + "..."
     if DATE_TIME.fullmatch(value):
         try:  # a leap second is stored as :59, which is all a datetime can hold
-            return datetime.fromisoformat((value[:17] + min(value[17:19], "59") + value[19:]).upper())
+            moment = datetime.fromisoformat((value[:17] + min(value[17:19], "59") + value[19:]).upper())
         except ValueError:  # a month or a day that does not exist (2026-02-30)
             pass
-    shown = value if len(value) <= 40 else value[:40] + "..."
+        else:
+            try:  # converted here, not when stored: an offset can carry the instant out of years 1-9999
+                return moment.astimezone(UTC)
+            except OverflowError:
+                raise BadRequest(
+                    f"{where}: {shown!r} is an instant outside the years 1 to 9999 in UTC", field=where
+                ) from None
     raise BadRequest(
         f"{where}: expected an RFC 3339 date-time such as 2026-11-25T12:00:00Z, got {shown!r}", field=where
     )
