@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 from uxlab.scenarios.probing import PROBE_KEYS, ProbeSpec
 from uxlab.scenarios.questions import QuestionSpec, questions_from_dict
 from uxlab.scenarios.recruit import RECRUIT_KEYS, RecruitSpec
-from uxlab.scenarios.rules import glob_to_regex, normalize_answer, strip_slash
+from uxlab.scenarios.rules import glob_to_regex, normalize_answer, path_matcher, strip_slash
 from uxlab.scenarios.site import SITE_KEYS, Site
 from uxlab.scenarios.stored import Fields, without_empty
 
@@ -88,9 +87,9 @@ class Criterion:
         if not wants_query:
             path = path.split("?", 1)[0]
         if self.is_regex:
-            return re.search(self.pattern, path) is not None
+            return path_matcher(self.pattern).search(path) is not None
         pattern = strip_slash(self.pattern)
-        return re.match(glob_to_regex(pattern), strip_slash(path)) is not None
+        return path_matcher(glob_to_regex(pattern)).match(strip_slash(path)) is not None
 
     def matches_click(self, selectors: Iterable[str]) -> bool:
         """True when the tracker reported that the clicked element matches the selector."""

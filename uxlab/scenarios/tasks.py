@@ -9,7 +9,7 @@ import yaml
 
 from uxlab.scenarios.questions import QuestionSpec, parse_questions
 from uxlab.scenarios.reader import Noted, Reader
-from uxlab.scenarios.rules import check_selector, inside_site, normalize_answer
+from uxlab.scenarios.rules import check_selector, inside_site, normalize_answer, path_regex_problem
 from uxlab.scenarios.schema import (
     DEFAULT_TIME_LIMIT_S,
     REQUIRED_TASK_KEYS,
@@ -127,10 +127,9 @@ def _criterion(r: Reader, node: yaml.Node, field: str) -> Criterion:
         return Criterion(kind="url", pattern=site_path(r, value, sub, "path glob"))
     if kind == "url_regex":
         pattern = r.text(value, sub, "a regular expression on the path")
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            r.fail(value, sub, f"invalid regular expression: {error} (expected a Python regular expression)")
+        problem = path_regex_problem(pattern)
+        if problem:
+            r.fail(value, sub, f"{problem} (expected a regular expression in RE2 syntax)")
         return Criterion(kind="url", pattern=pattern, is_regex=True)
     if kind == "click":
         return Criterion(kind="click", selector=_selector(r, value, sub))
