@@ -186,4 +186,9 @@ def _close_at(r: Reader, node: yaml.Node) -> datetime:
         r.fail(
             node, "recruit.close_at", "expected a date (2027-01-31) or a time (2027-01-31T18:00:00Z) in UTC"
         )
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-23:59 is past year 9999 in UTC
+        r.fail(
+            node, "recruit.close_at", "is outside years 1 to 9999 in UTC (expected a date such as 2027-01-31)"
+        )
