@@ -29,7 +29,7 @@ from flask import current_app
 from sqlmodel import Session, col, delete, select
 
 from uxlab import scenarios, studies
-from uxlab.demo import builds
+from uxlab.demo import builds, paths
 from uxlab.demo.builds import DEMO_TOKEN_LABEL, SITE
 from uxlab.models import (
     ApiToken,
@@ -192,9 +192,12 @@ def _attempt(
         else limit_s
     )
     direct = outcome == "success" and rng.random() < 0.6
-    pages = (
-        ["/", "/support", "/support/customer-portal"] if direct else ["/", "/products", "/about", "/support"]
-    )
+    # "Done" on a self-report task is a success whatever the roll: its route reaches the page too.
+    succeeds = outcome == "success" or (outcome == "failure" and spec.success.kind == "self_report")
+    kind = ("direct" if direct else "indirect") if succeeds else "other"
+    # The route is picked by the start and the time already drawn, not by a new draw: the
+    # seeded stream, and with it every outcome, time and rating of the demo, stays as it was.
+    pages = paths.route(spec.id, spec.start, kind, (clock.microsecond / 1e6 + time_s) % 1)
     events: list[dict[str, Any]] = [
         {"type": "pageview", "url": f"{SITE}/demo{page}", "t": time_s * 1000 * j / len(pages)}
         for j, page in enumerate(pages)
