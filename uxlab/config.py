@@ -75,6 +75,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Failed sign-ins of one email from one client address within the window (429 above).",
         least=1,
     ),
+    Setting(
+        "LOGIN_MAX_FAILURES_PER_ADDRESS",
+        50,
+        "Failed sign-ins from one client address, whatever the emails, within the window (429 "
+        "above): stops one address trying a password on many accounts. Generous, as everyone "
+        "behind one NAT or proxy address shares it.",
+        least=1,
+    ),
     Setting("LOGIN_WINDOW_S", 900.0, "Window for counting failed sign-ins, in seconds.", least=1),
     Setting(
         "SESSION_IDLE_S",

@@ -51,15 +51,16 @@ def login() -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("researcher/login.html", next=target, email="", failed=False)
     email = request.form.get("email", "")
-    key = login_limits.key_for(email, request.remote_addr)
-    login_limits.limits().attempt(key)  # counted as failed unless it succeeds below
+    limits, client = login_limits.limits(), request.remote_addr
+    # Counted as failed unless it succeeds below; refused here, before argon2 runs, if over a limit.
+    attempt = limits.attempt(login_limits.key_for(email, client), address=login_limits.address_key(client))
     db = get_session()
     user = auth.authenticate(db, email, request.form.get("password", ""))
     if user is None:
         audit.record(db, "sign_in_failed", actor=email.strip().lower())
         page = render_template("researcher/login.html", next=target, email=email, failed=True)
         return page, 401
-    login_limits.limits().succeeded(key)
+    limits.succeeded(attempt)
     auth.login(db, user)
     audit.record(db, "sign_in", actor=user.email)
     return redirect(target)
