@@ -32,7 +32,7 @@ from uxlab import access, auth, scenarios, studies
 from uxlab.db import get_session
 from uxlab.errors import BadRequest, Conflict, ScenarioError
 from uxlab.models import Study, StudyVersion, User
-from uxlab.scenarios.schema import Scenario
+from uxlab.scenarios.schema import DEFAULT_TIME_LIMIT_S, Scenario
 from uxlab.scenarios.syntax import decode
 from uxlab.scenarios.writer import dumps
 from uxlab.web.preview import PREVIEW_KEY
@@ -73,6 +73,7 @@ def _editor(
     page = render_template(
         "studio/editor.html", text=text, slug=slug, scenario=scenario, problems=problem_rows(problems),
         warnings=warnings, refused=refused, existing=existing, stages=scenarios.STAGES,
+        default_limit=DEFAULT_TIME_LIMIT_S,  # what a task without time_limit_s gets
     )  # fmt: skip
     return page, status
 
