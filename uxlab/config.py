@@ -49,6 +49,15 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("DEMO_SITE", True, "Serve the built-in demo company site under /demo/."),
     Setting("MAX_EVENT_BYTES", 16384, "Largest accepted events request body, in bytes (413 above).", least=1),
+    Setting(
+        "MAX_FORM_BYTES",
+        2 * 1024 * 1024,
+        "Largest accepted request body outside `/api/` (forms, the study editor's save and upload), "
+        "in bytes: 413 above, a declared length before any byte is read, a chunked body once "
+        "it passes the limit. The default fits the editor's largest scenario (200 000 "
+        "characters), percent-encoded.",
+        least=1,
+    ),
     Setting("MAX_EVENTS_PER_MINUTE", 600, "Events accepted per attempt per minute (429 above).", least=1),
     Setting(
         "CLOCK_TOLERANCE_S",

@@ -1,4 +1,11 @@
-"""Bounds on JSON request bodies under ``/api/``, checked before any view reads them.
+"""Bounds on request bodies: every body's size, and JSON bodies under ``/api/`` before any view reads them.
+
+Every body outside ``/api/`` is bounded by ``MAX_FORM_BYTES`` (Flask's ``MAX_CONTENT_LENGTH``),
+whichever hook or view reads it first (Flask-WTF's CSRF check parses the form of every
+POST before any view): a declared ``Content-Length`` over it is a 413 before a byte is
+read, also where nothing would read the body, and a chunked body a 413 once it passes the
+limit (``_check_body_size``). An anonymous client could otherwise make the server spool any size of upload to
+disk before its 400.
 
 Every POST under ``/api/`` is read here, once, through Werkzeug's limited stream, so the
 size limit holds on the bytes actually read: a chunked request (no ``Content-Length``)
@@ -27,9 +34,11 @@ import re
 from typing import Any
 
 from flask import Flask, current_app, g, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
 from uxlab.errors import BadRequest, PayloadTooLarge
+from uxlab.web.errors import handle_uxlab_error
 
 MAX_JSON_DEPTH = 32
 MAX_JSON_INT = 2**53
@@ -194,6 +203,54 @@ def _check_api_body() -> None:
         read_json_body(_body_limit())
 
 
+def _check_body_size() -> None:
+    """Refuse a body over ``MAX_FORM_BYTES`` outside ``/api/`` before any view reads it.
+
+    A declared length is compared unread, also where no view would read the body. Werkzeug
+    reads a chunked body up to the limit and stops there without an error, so a form parsed
+    from one was silently cut short: it is read here (within the limit, cached for the
+    view), and a byte left on the server's stream after it makes the request a 413.
+    """
+    if request.path.startswith("/api/"):  # each API endpoint has its own limit
+        return
+    limit = int(current_app.config["MAX_FORM_BYTES"])
+    too_large = PayloadTooLarge(f"the body has more than {limit} bytes", field="(body)")
+    if request.content_length is not None:
+        if request.content_length > limit:
+            raise too_large
+        return
+    if "wsgi.input_terminated" not in request.environ:  # no length, no chunks: Werkzeug reads nothing
+        return
+    request.get_data(cache=True)
+    try:
+        more = request.environ["wsgi.input"].read(1)
+    except OSError as error:  # a broken chunk, or the client went away
+        raise ClientDisconnected() from error
+    if more:
+        raise too_large
+
+
+def _too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """Werkzeug's 413 (raised while a body was read) as uxlab's error, saying which limit it passed."""
+    limit, length = request.max_content_length, request.content_length
+    if length is not None and limit is not None and length <= limit:  # the form parser's own bounds
+        message = (
+            f"a form field has more than {request.max_form_memory_size} bytes, "
+            f"or the form more than {request.max_form_parts} parts"
+        )
+    else:
+        message = f"the body has more than {limit} bytes"
+    return handle_uxlab_error(PayloadTooLarge(message, field="(body)"))
+
+
 def init_app(app: Flask) -> None:
-    """Check every API body before its view runs (in it, for ``READ_BY_VIEW``)."""
+    """Bound every body's size; check every API body before its view runs (in it, for ``READ_BY_VIEW``)."""
+    # Werkzeug applies it to every read of the body (form, JSON, data), so the hooks that
+    # parse a form before ours runs are bounded too; the API sets its own limits per request.
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_FORM_BYTES"])
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
+    # First of all hooks, before the CSRF check parses a form: a chunked one cut at the
+    # limit would otherwise be parsed, and answered by its missing token's 400, not a 413.
+    # It reads no session, so it may run before the secret key's check.
+    app.before_request_funcs.setdefault(None, []).insert(0, _check_body_size)
     app.before_request(_check_api_body)
