@@ -66,3 +66,55 @@ def test_a_bad_site_hides_no_problem_elsewhere() -> None:
         (6, "site.base_url"),
         (6, "site.retention_days"),
     ]
+
+
+PROBE = """\
+site: {base_url: /demo}
+probe:
+  runs: 4
+  profiles: [desktop, phone, tablet, desktop]
+  profile_defs:
+    tablet: {width: 100, height: 1280, mobile: maybe}
+  pages:
+    - products
+    - /support
+    - {path: /support, budgets: [{metric: lcp_ms}]}
+  budgets:
+    - {metric: lcp, max: 2500, level: fatal}
+    - {metric: score, min: 1.5, aggregate: mean}
+"""
+
+
+def test_every_problem_of_the_probe_is_reported() -> None:
+    found = [(line, field, reason.split(" (")[0]) for line, field, reason in problems(HEAD + PROBE)]
+    assert found == [
+        (8, "probe.runs", "is 4"),
+        (9, "probe.profiles[1]", "got text 'phone'"),
+        (9, "probe.profiles[3]", "desktop is listed twice"),
+        (11, "probe.profile_defs.tablet.width", "is 100, below the minimum"),
+        (11, "probe.profile_defs.tablet.mobile", "expected true or false, got text 'maybe'"),
+        (13, "probe.pages[0]", "'products' is outside the site"),
+        (15, "probe.pages[2].budgets[0].max", "missing"),
+        (17, "probe.budgets[0].metric", "got text 'lcp'"),
+        (17, "probe.budgets[0].level", "got text 'fatal'"),
+        (18, "probe.budgets[1].min", "is 1.5, above the maximum"),
+        (18, "probe.budgets[1].aggregate", "got text 'mean'"),
+    ]  # tablet, though its definition is refused, is a defined profile: profiles[2] is fine
+
+
+def test_the_audit_example_reports_all_five_problems() -> None:
+    probe = """\
+site: {base_url: /demo}
+probe:
+  runs: 4
+  profiles: [desktop, phone]
+  pages: [products]
+  budgets: [{metric: lcp, max: 2500, level: fatal}]
+"""
+    assert [(line, field) for line, field, _ in problems(HEAD + probe)] == [
+        (8, "probe.runs"),
+        (9, "probe.profiles[1]"),
+        (10, "probe.pages[0]"),
+        (11, "probe.budgets[0].metric"),
+        (11, "probe.budgets[0].level"),
+    ]
