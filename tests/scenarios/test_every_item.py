@@ -1,7 +1,8 @@
-"""Every bad item of a list, and every bad field of a question, is reported in the same run.
+"""Every bad item of a list, every bad field of a question and every duplicate task id is reported.
 
 A list used to stop at its first bad item (``accepted: [ok, 1.0, yes, null]`` reported
-only ``[1]``), and a question at its first bad field.
+only ``[1]``), a question at its first bad field, and a task with a problem did not claim
+its id, so the next task with that id was not refused as a duplicate.
 """
 
 from __future__ import annotations
@@ -118,3 +119,25 @@ def test_an_unreadable_type_is_no_reason_to_refuse_the_rest_of_the_question() ->
     text = text.replace('[Yes, "No", 3]', '["Yes", "No"]').replace(", Maybe, Perhaps", "")
     text = text.replace("id: Bad Id", "id: router")
     assert [(line, field) for line, field, _ in problems(text)] == [(10, "recruit.screener[0].type")]
+
+
+def test_a_duplicate_task_id_is_found_when_the_first_task_has_another_problem() -> None:
+    tasks = """\
+tasks:
+  - {id: one, prompt: Find it., success: self_report, stage: awareness}
+  - id: two
+    prompt: Find the other one.
+    sucess: self_report
+    stage: awareness
+  - id: two
+    prompt: And again.
+    success: self_report
+    stage: awareness
+  - {id: 3, prompt: A number is no id., success: self_report, stage: awareness}
+  - {id: "3", prompt: Quoted it is., success: self_report, stage: awareness}
+"""
+    assert [(line, field, reason.split(" (")[0]) for line, field, reason in problems(HEAD + tasks)] == [
+        (9, "tasks[1].sucess", "unknown key"),  # the typo ...
+        (11, "tasks[2].id", "duplicate task id 'two'"),  # ... no longer hides the duplicate
+        (15, "tasks[3].id", "expected a task id, got a number"),
+    ]  # a number is no id, so "3" is no duplicate of it

@@ -30,7 +30,7 @@ from uxlab.scenarios.schema import (
 )
 from uxlab.scenarios.site_section import parse_site
 from uxlab.scenarios.syntax import decode, syntax_error
-from uxlab.scenarios.tasks import parse_task, site_path
+from uxlab.scenarios.tasks import parse_task, site_path, written_task_id
 
 # libyaml's loader keeps line numbers too and is some 20 times faster.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -215,11 +215,13 @@ def _tasks(r: Reader, node: yaml.Node) -> tuple[TaskSpec, ...]:
     ids: set[str] = set()  # a set, not a scan of the tasks so far: 20,000 tasks took 14 s
     for i, item in enumerate(task_nodes):
         task = r.attempt(partial(parse_task, r, item, f"tasks[{i}]"), None)
-        if task is None:
-            continue
-        if task.id in ids:
-            why = f"duplicate task id {task.id!r} (expected each id once)"
-            r.note(item, f"tasks[{i}].id", why)
-        ids.add(task.id)
-        tasks.append(task)
+        # the id as written, so that a task with another problem still claims its id
+        id_node = written_task_id(item)
+        if id_node is not None:
+            if id_node.value in ids:
+                why = f"duplicate task id {id_node.value!r} (expected each id once)"
+                r.note(id_node, f"tasks[{i}].id", why)
+            ids.add(id_node.value)
+        if task is not None:
+            tasks.append(task)
     return tuple(tasks)

@@ -24,6 +24,7 @@ from uxlab.scenarios.schema import (
 
 TASK_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 ANSWER_KEYS = ("question", "accepted")
+STR_TAG = "tag:yaml.org,2002:str"
 
 
 def site_path(r: Reader, node: yaml.Node, field: str, what: str = "path") -> str:
@@ -42,6 +43,19 @@ def site_path(r: Reader, node: yaml.Node, field: str, what: str = "path") -> str
 def parse_task(r: Reader, node: yaml.Node, field: str) -> TaskSpec:
     """Read one task; each of its fields on its own, so that one problem hides no other."""
     return r.each(lambda: _task(r, r.mapping(node, field, TASK_KEYS, REQUIRED_TASK_KEYS), field))
+
+
+def written_task_id(node: yaml.Node) -> yaml.ScalarNode | None:
+    """The node of a task's ``id`` when it is a usable id, whether or not the rest of the task is valid."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "id":
+            usable = (
+                isinstance(value, yaml.ScalarNode) and value.tag == STR_TAG and TASK_ID_RE.match(value.value)
+            )
+            return value if usable else None
+    return None
 
 
 def _task(r: Reader, keys: dict[str, yaml.Node], field: str) -> TaskSpec:
