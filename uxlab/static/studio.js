@@ -88,7 +88,7 @@
   D.getElementById("builder").hidden = false;
   function q(value) { return JSON.stringify(value); }
   function addTask(fields) {
-    var limit = parseInt(fields.limit, 10) > 0 ? parseInt(fields.limit, 10) : 180;
+    var limit = parseInt(fields.limit, 10) > 0 ? parseInt(fields.limit, 10) : 300;  // the scenario default (the field is required)
     var block = ["  - id: " + q(fields.id), "    prompt: " + q(fields.prompt), "    start: " + q(fields.start || "/"),
       "    success: {url: " + q(fields.url) + "}", "    time_limit_s: " + limit, "    stage: " + q(fields.stage || "consideration")];
     var lines = text.value.replace(/\n+$/, "").split("\n");
