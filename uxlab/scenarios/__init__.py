@@ -11,7 +11,8 @@ Pure: imports neither Flask, nor a database, nor Playwright (import-linter check
   the tasks, the probe section;
 - ``rules``: checks shared by the parsers and by judging (globs, selectors, answers);
 - ``scales``: the answer scales of SEQ and the questionnaires;
-- ``syntax``: text YAML cannot read, refused at the line where the problem is;
+- ``syntax``, ``syntax_field``: text YAML cannot read, refused at the line where the problem is
+  and the field that line is in;
 - ``loader``: ``load``/``loads``/``check_files``, the public entry points re-exported here.
 """
 

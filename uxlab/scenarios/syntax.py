@@ -8,11 +8,11 @@ the character is found in the text instead.
 from __future__ import annotations
 
 import codecs
-import re
 
 import yaml
 
 from uxlab.errors import ScenarioError
+from uxlab.scenarios.syntax_field import field_at, key_on_line
 
 
 def decode(data: bytes, path: str) -> str:
@@ -27,7 +27,7 @@ def decode(data: bytes, path: str) -> str:
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1
         why = f"not UTF-8 text (byte 0x{data[error.start]:02x} at column {column}; save the file as UTF-8)"
-        field = syntax_error_field(data.decode("utf-8", "replace"), line)
+        field = field_at(data.decode("utf-8", "replace"), line)
         raise ScenarioError(why, path=path, line=line, field=field) from error
     return text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it: lines end in \n
 
@@ -47,7 +47,10 @@ def syntax_error(error: yaml.YAMLError, text: str, path: str) -> ScenarioError:
             mark, column = error.problem_mark, tab + 1
             problem = f"a tab at column {column} (YAML indents with spaces only: replace the tab with spaces)"
         line = mark.line + 1 if mark else None
-        field = syntax_error_field(text, line or 0)
+        field = field_at(text, line or 0)
+        colon = _colon_in_value(error, text)
+        if colon is not None:
+            problem, field = colon
         return ScenarioError(f"YAML syntax error: {problem}", path=path, line=line, field=field)
     found = (
         yaml.reader.Reader.NON_PRINTABLE.search(text) if isinstance(error, yaml.reader.ReaderError) else None
@@ -57,7 +60,7 @@ def syntax_error(error: yaml.YAMLError, text: str, path: str) -> ScenarioError:
         column = found.start() - text.rfind("\n", 0, found.start())
         why = f"character U+{ord(found.group()):04X} at column {column} cannot be in a YAML file"
         hint = "delete it: it may not show in an editor"
-        return ScenarioError(f"{why} ({hint})", path=path, line=line, field=syntax_error_field(text, line))
+        return ScenarioError(f"{why} ({hint})", path=path, line=line, field=field_at(text, line))
     return ScenarioError(f"YAML error: {' '.join(str(error).split())}", path=path, line=1, field="(document)")
 
 
@@ -93,16 +96,50 @@ def _unclosed_bracket(error: yaml.MarkedYAMLError) -> str | None:
     )
 
 
-def syntax_error_field(text: str, line: int) -> str:
-    """Guess the field around a YAML syntax error from the keys and indentation above ``line``."""
-    stack: list[tuple[int, str]] = []
-    key_re = re.compile(r"^(\s*)(?:-\s+)*([A-Za-z_][\w-]*)\s*:")
-    for raw in text.splitlines()[:line]:
-        match = key_re.match(raw)
-        if not match:
-            continue
-        indent = len(match.group(1)) + ((raw.lstrip().startswith("-") and 2) or 0)
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
-        stack.append((indent, match.group(2)))
-    return ".".join(key for _, key in stack) or "(document)"
+def _colon_in_value(error: yaml.MarkedYAMLError, text: str) -> tuple[str, str] | None:
+    """For "mapping values are not allowed": the problem in plain words, and its field; else None.
+
+    YAML refuses a ': ' where a value is being read: inside a value on the key's own line
+    (``prompt: Find: the page``), or where a line indented deeper than the key above reads
+    as that key's text going on (``stage: x`` then ``  touchpoint: y`` under it). The
+    field is the value being read, not the key YAML refused.
+    """
+    mark = error.problem_mark
+    if mark is None or not (error.problem or "").startswith("mapping values are not allowed"):
+        return None
+    line = text.split("\n")[mark.line]
+    key = key_on_line(line)
+    if key is not None and key[1] == mark.column:  # the line's own key is refused: it is too deep
+        name = key[0]
+        why = (
+            f"'{name}:' is indented deeper than the key above, so YAML reads it as part of that "
+            f"key's value (align '{name}:' with the key above; or, if the line continues that "
+            "value, put the whole value in quotes)"
+        )
+        return why, field_at(text, mark.line)  # the lines above, without this one
+    if key is not None:
+        value = _without_comment(line[key[1] + 1 :].strip())
+        why = (
+            f"the value has ': ' at column {mark.column + 1}, which YAML reads as another key "
+            f"(put the whole value in quotes: {key[0]}: {_quoted(value)})"
+        )
+        return why, field_at(text, mark.line + 1)
+    why = (
+        "': ' inside a value, or a key indented deeper than the key above "
+        "(put the value in quotes, or align the key with the one above)"
+    )
+    return why, field_at(text, mark.line + 1)
+
+
+def _without_comment(value: str) -> str:
+    hash_at = value.find(" #")
+    return value if hash_at < 0 else value[:hash_at].rstrip()
+
+
+def _quoted(value: str) -> str:
+    """``value`` in YAML quotes: single unless it holds one, then double (or doubled singles)."""
+    if "'" not in value:
+        return f"'{value}'"
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"
