@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from uxlab import studies
 from uxlab.db import availability, get_engine, get_session
-from uxlab.errors import UxlabError
+from uxlab.errors import TooManyRequests, UxlabError
 from uxlab.models import Study, StudyVersion, utcnow
 from uxlab.participants import attempts, ingest
 from uxlab.participants.events import read_body
@@ -25,6 +25,9 @@ from uxlab.participants.judging import app_limits
 from uxlab.web import openapi, preview
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# The events rate's window (uxlab.participants.ingest counts an attempt's events of the last
+# minute): a 429's Retry-After, by when the events it counted have left the window.
+RATE_WINDOW_S = 60
 
 # The task bar's words, in the participant's language (participant pages use gettext).
 TASKBAR_LABELS: dict[str, dict[str, str]] = {
@@ -104,6 +107,8 @@ def _cors(response: Response) -> Response:
         allowed = _open_study_origins(get_session())
     if origin and origin.rstrip("/").lower() in (allowed or ()):
         response.headers["Access-Control-Allow-Origin"] = origin
+        if "Retry-After" in response.headers:  # not a CORS-safelisted header: a script reads it only so
+            response.headers["Access-Control-Expose-Headers"] = "Retry-After"
     response.vary.add("Origin")
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -136,7 +141,9 @@ def events() -> ResponseReturnValue:
     origin, servers = request.headers.get("Origin"), _server_origins()
     try:
         body = ingest.store(get_engine(), batch, origin, servers, app_limits(), utcnow())
-    except UxlabError:  # rolled back: the attempt lock has ended before this look-up
+    except UxlabError as error:  # rolled back: the attempt lock has ended before this look-up
+        if isinstance(error, TooManyRequests) and not error.retry_after_s:
+            error.retry_after_s = RATE_WINDOW_S
         _remember_cors(get_session(), batch.token)
         raise
     availability().answered()
