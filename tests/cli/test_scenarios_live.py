@@ -27,9 +27,12 @@ def test_live_check_reports_a_start_page_that_is_not_there(live_server: Any, tmp
     broken.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     result = CliRunner().invoke(cli, ["scenarios", "check", str(broken), "--live", live_server.url])
     task = data["tasks"][1]["id"]
-    expected = f"{broken}: task {task}: start page {live_server.url}/demo/no-such-page answered 404"
+    line = broken.read_text(encoding="utf-8").splitlines().index("  start: /no-such-page") + 1
+    url = f"{live_server.url}/demo/no-such-page"
+    expected = f"{broken}:{line}: tasks[1].start: start page {url} answered 404 (task {task})"
     assert (result.exit_code, ours(result.stderr, broken)) == (1, [expected])
-    assert "ok (helpdesk" in result.stdout  # the file itself is valid
+    assert result.stdout == ""  # valid, but not ok: it used to say "ok (helpdesk, 4 tasks)" and exit 1
+    assert "uxlab: 1 scenario file(s) with a start page that does not answer" in result.stderr
 
 
 def test_live_check_reports_a_server_that_does_not_answer(tmp_path: Path) -> None:

@@ -120,3 +120,40 @@ def test_a_file_named_twice_is_checked_and_loaded_once(tmp_path: Path) -> None:
     loaded = CliRunner().invoke(cli, ["scenarios", "load", str(folder), str(file)], env=env)
     assert loaded.exit_code == 0 and loaded.stdout == "helpdesk: stored version 1\n", loaded.output
     app.extensions["uxlab.engine"].dispose()
+
+
+ONE_TASK = """\
+slug: {slug}
+title: One task
+consent: You agree.
+site: {{base_url: /demo}}
+tasks:
+  - {{id: one, prompt: Find it., success: self_report, stage: {stage}}}
+"""
+
+
+def test_check_prints_each_files_result_when_another_is_refused(tmp_path: Path) -> None:
+    # the ok lines of the good files were not printed once any file was refused
+    (tmp_path / "a.yaml").write_text(ONE_TASK.format(slug="a", stage="awareness"), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(ONE_TASK.format(slug="b", stage="later"), encoding="utf-8")
+    (tmp_path / "c.yaml").write_text(UNDER_A_BASE, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["scenarios", "check", str(tmp_path)])
+    assert result.exit_code == 1
+    a, b, c = (str(tmp_path / name) for name in ("a.yaml", "b.yaml", "c.yaml"))
+    assert result.stdout == f"{a}: ok (a, 1 task)\n{c}: ok (under-a-base, 2 tasks)\n"
+    refused = [line for line in result.stderr.splitlines() if not line.startswith(f"{c}: warning")]
+    assert refused == [
+        f"{b}:6: tasks[0].stage: got text 'later' (expected one of: "
+        "awareness, consideration, purchase, retention, advocacy)",
+        "uxlab: 1 scenario file(s) refused; nothing stored",
+    ]
+
+
+def test_line_of_places_a_field_or_else_the_nearest_part_written(tmp_path: Path) -> None:
+    # how check --live places a start page that fails: file:line: tasks[i].start
+    path = tmp_path / "under.yaml"
+    path.write_text(UNDER_A_BASE, encoding="utf-8")
+    assert scenarios.line_of(path, "tasks[1].start") == 12
+    assert scenarios.line_of(path, "tasks[0].start") == 6  # not written: the task's line
+    assert scenarios.line_of(path, "tasks[7].start") == 6  # no such task: the tasks' line
+    assert scenarios.line_of(tmp_path / "missing.yaml", "tasks[0].start") is None

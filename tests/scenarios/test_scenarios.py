@@ -296,11 +296,11 @@ def test_check_files_expands_folders_and_refuses_a_slug_twice(tmp_path: Path) ->
     (tmp_path / "a.yaml").write_text(MINIMAL, encoding="utf-8")
     (tmp_path / "b.yml").write_text("# the same study again\n" + MINIMAL, encoding="utf-8")
     (tmp_path / "notes.txt").write_text("not a scenario", encoding="utf-8")
-    good, errors = scenarios.check_files([tmp_path])
-    assert [path.name for path, _ in good] == ["a.yaml"]
-    assert [e.message.split(" (")[0] for e in errors] == [
+    (a, first), (b, second) = scenarios.check_files([tmp_path])
+    assert (a.name, b.name) == ("a.yaml", "b.yml") and isinstance(first, Scenario)
+    assert isinstance(second, ScenarioError) and second.message.split(" (")[0] == (
         f"{tmp_path / 'b.yml'}:2: slug: 'mini' is also the slug of {tmp_path / 'a.yaml'}"
-    ]
+    )
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(ScenarioError, match="no scenario files here"):

@@ -28,16 +28,16 @@ def status_of(url: str) -> str | None:
         return f"could not be fetched: {getattr(error, 'reason', error)}"
 
 
-def broken_start_pages(scenario: Scenario, site_url: str) -> list[str]:
-    """One line per task whose start page does not answer 2xx (each page fetched once)."""
+def broken_start_pages(scenario: Scenario, site_url: str) -> list[tuple[int, str]]:
+    """(task index, problem) per task whose start page does not answer 2xx (each page fetched once)."""
     problems, seen = [], {}
-    for task in scenario.tasks:
+    for i, task in enumerate(scenario.tasks):
         url = scenario.site.url_for(task.start, site_url)
         if not url.startswith(("http://", "https://")):
-            problems.append(f"task {task.id}: start page {url} is not an http(s) URL")
+            problems.append((i, f"start page {url} is not an http(s) URL (task {task.id})"))
             continue
         if url not in seen:
             seen[url] = status_of(url)
         if seen[url] is not None:
-            problems.append(f"task {task.id}: start page {url} {seen[url]}")
+            problems.append((i, f"start page {url} {seen[url]} (task {task.id})"))
     return problems

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from uxlab.cli.command import CLI_ACTOR, reports_errors, with_app
+from uxlab.errors import ScenarioError
 
 if TYPE_CHECKING:
     from flask import Flask  # annotations only: `uxlab probe` starts without Flask
+
+    from uxlab.scenarios import Scenario
 
 
 @click.group(help="Stored studies.")
@@ -99,18 +102,10 @@ def scenarios() -> None:
     pass
 
 
-def _checked_scenarios(paths: tuple[Path, ...]) -> list[Any]:
-    """Validate all files (folders expanded); print each refusal as file:line: field: message."""
-    from uxlab.scenarios import check_files
-
-    good, errors = check_files(paths)
-    for error in errors:
-        for problem in error.problems():
-            click.echo(problem.message, err=True)
-    if errors:
-        click.echo(f"uxlab: {len(errors)} scenario file(s) refused; nothing stored", err=True)
-        sys.exit(1)
-    return good
+def _print_refusal(error: ScenarioError) -> None:
+    """One line per problem of a refused file: file:line: field: message."""
+    for problem in error.problems():
+        click.echo(problem.message, err=True)
 
 
 @scenarios.command("check", help="Validate scenario files (or folders of them); store nothing.")
@@ -124,19 +119,40 @@ def _checked_scenarios(paths: tuple[Path, ...]) -> list[Any]:
 )
 @reports_errors
 def scenarios_check(paths: tuple[Path, ...], site_url: str | None) -> None:
-    from uxlab.cli.live_check import broken_start_pages
-    from uxlab.scenarios import path_warnings
+    """Each file's result, in order: "ok", or its problems; one refused file hides no other's result."""
+    from uxlab.scenarios import check_files
 
-    broken = 0
-    for path, scenario in _checked_scenarios(paths):
-        click.echo(f"{path}: ok ({scenario.slug}, {len(scenario.tasks)} tasks)")
-        for warning in path_warnings(scenario):
-            click.echo(f"{path}: warning: {warning}", err=True)
-        for problem in broken_start_pages(scenario, site_url) if site_url else []:
-            click.echo(f"{path}: {problem}", err=True)
-            broken += 1
-    if broken:
-        raise SystemExit(1)
+    refused = unreachable = 0
+    for path, result in check_files(paths):
+        if isinstance(result, ScenarioError):
+            _print_refusal(result)
+            refused += 1
+        elif not _checked_ok(path, result, site_url):
+            unreachable += 1
+    if refused:
+        click.echo(f"uxlab: {refused} scenario file(s) refused; nothing stored", err=True)
+    if unreachable:
+        click.echo(f"uxlab: {unreachable} scenario file(s) with a start page that does not answer", err=True)
+    if refused or unreachable:
+        sys.exit(1)
+
+
+def _checked_ok(path: Path, scenario: Scenario, site_url: str | None) -> bool:
+    """Print a valid file's warnings and, with ``--live``, each start page that fails; else "ok"."""
+    from uxlab.cli.live_check import broken_start_pages
+    from uxlab.scenarios import line_of, path_warnings
+
+    for warning in path_warnings(scenario):
+        click.echo(f"{path}: warning: {warning}", err=True)
+    broken = broken_start_pages(scenario, site_url) if site_url else []
+    for i, problem in broken:
+        field = f"tasks[{i}].start"  # placed like the checker's problems: file:line: field: ...
+        line = line_of(path, field)
+        click.echo(f"{path}{f':{line}' if line else ''}: {field}: {problem}", err=True)
+    if not broken:
+        tasks = len(scenario.tasks)
+        click.echo(f"{path}: ok ({scenario.slug}, {tasks} task{'' if tasks == 1 else 's'})")
+    return not broken
 
 
 @scenarios.command(
@@ -155,10 +171,18 @@ def scenarios_load(_app: Flask, paths: tuple[Path, ...], owner_email: str | None
     from uxlab import access, auth
     from uxlab import studies as study_store
     from uxlab.db import get_session
+    from uxlab.scenarios import Scenario, check_files
 
     if owner_email:  # an unknown account stores nothing
         owner_email = auth.get_user(get_session(), owner_email).email
-    for path, scenario in _checked_scenarios(paths):
+    results = check_files(paths)
+    refusals = [result for _, result in results if isinstance(result, ScenarioError)]
+    for error in refusals:
+        _print_refusal(error)
+    if refusals:
+        click.echo(f"uxlab: {len(refusals)} scenario file(s) refused; nothing stored", err=True)
+        sys.exit(1)
+    for path, scenario in ((p, s) for p, s in results if isinstance(s, Scenario)):
         version, created = study_store.store_scenario(get_session(), scenario, source_path=str(path))
         state = "stored version {}" if created else "unchanged (version {})"
         click.echo(f"{scenario.slug}: {state.format(version.number)}")

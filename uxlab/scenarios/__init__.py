@@ -13,9 +13,11 @@ Pure: imports neither Flask, nor a database, nor Playwright (import-linter check
 - ``scales``: the answer scales of SEQ and the questionnaires;
 - ``syntax``, ``syntax_field``: text YAML cannot read, refused at the line where the problem is
   and the field that line is in;
-- ``loader``: ``load``/``loads``/``check_files``, the public entry points re-exported here.
+- ``loader``: ``load``/``loads``/``check_files``, the public entry points re-exported here;
+- ``lines``: where a field is written, for problems found after reading (``check --live``).
 """
 
+from uxlab.scenarios.lines import line_of
 from uxlab.scenarios.loader import check_files, load, loads, path_warnings, scenario_paths
 from uxlab.scenarios.probing import BUDGET_METRICS, BUILTIN_PROFILES, Budget, ProbePage, ProbeSpec, Profile
 from uxlab.scenarios.rules import check_selector, normalize_answer
@@ -38,6 +40,7 @@ __all__ = [
     "TaskSpec",
     "check_files",
     "check_selector",
+    "line_of",
     "load",
     "loads",
     "normalize_answer",

@@ -91,24 +91,27 @@ def scenario_paths(paths: Iterable[str | Path]) -> list[Path]:
     return list(once.values())
 
 
-def check_files(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, Scenario]], list[ScenarioError]]:
-    """Validate each file (folders expanded); a slug used by two files refuses the second."""
-    good: list[tuple[Path, Scenario]] = []
-    errors: list[ScenarioError] = []
+def check_files(paths: Iterable[str | Path]) -> list[tuple[Path, Scenario | ScenarioError]]:
+    """Validate each file (folders expanded): its Scenario or its refusal, in the order named.
+
+    A slug used by two files refuses the second.
+    """
+    results: list[tuple[Path, Scenario | ScenarioError]] = []
+    slugs: dict[str, Path] = {}
     for path in scenario_paths(paths):
         try:
             scenario = load(path)
         except ScenarioError as error:
-            errors.append(error)
+            results.append((path, error))
             continue
-        first = next((p for p, s in good if s.slug == scenario.slug), None)
-        if first is not None:
+        first = slugs.setdefault(scenario.slug, path)
+        if first != path:
             line = _slug_line(path)
             why = f"{scenario.slug!r} is also the slug of {first} (expected one file per study)"
-            errors.append(ScenarioError(why, path=str(path), line=line, field="slug"))
+            results.append((path, ScenarioError(why, path=str(path), line=line, field="slug")))
             continue
-        good.append((path, scenario))
-    return good, errors
+        results.append((path, scenario))
+    return results
 
 
 def path_warnings(scenario: Scenario) -> list[str]:
