@@ -22,6 +22,9 @@ from uxlab.errors import Unauthorized
 from uxlab.web.errors import answers_json
 
 STUDY_BLUEPRINTS = frozenset({"researcher", "reports", "probes", "studio"})
+# Their endpoints that anyone may open: a share link's secret is its credential, so an
+# unknown one is a 404 (in JSON for a ".json" path), not "sign in".
+PUBLIC_ENDPOINTS = frozenset({"reports.shared"})
 # admin-only endpoints, with what the 403 says a researcher may not do
 ADMIN_ENDPOINTS = {
     "researcher.audit_log": "read the audit trail",
@@ -32,7 +35,7 @@ ADMIN_ENDPOINTS = {
 
 def authorize() -> None:
     """Refuse what the signed-in account's role and shares do not allow (a ``before_request`` hook)."""
-    if (request.blueprint or "") not in STUDY_BLUEPRINTS:
+    if (request.blueprint or "") not in STUDY_BLUEPRINTS or request.endpoint in PUBLIC_ENDPOINTS:
         return
     db = get_session()
     user = auth.current_user(db)
