@@ -21,6 +21,7 @@ from tests.scenarios.refusals import (
 )
 from uxlab import scenarios
 from uxlab.errors import ScenarioError
+from uxlab.scenarios.tasks import PROMPT_MAX_CHARS
 
 CLOSE_AT = HELPDESK_LINES + 2  # the line of close_at in "recruit:\n  close_at: ..." appended to the file
 TAGS = ["!!int", "!!float", "!!bool", "!!timestamp", "!!str", "!!null", "!!binary", "!!set", "!!omap"]
@@ -174,3 +175,20 @@ def test_messages_say_in_plain_words_what_the_file_holds(
     path = tmp_path / "study.yaml"
     path.write_text(helpdesk_with(old, new), encoding="utf-8")
     assert_refused(path, line, field, fragment)
+
+
+def test_a_prompt_longer_than_the_task_bar_can_show_is_refused(tmp_path: Path) -> None:
+    # a 14,000-character prompt passed, and in the task bar pushed Done and Give up off screen
+    prompt = (
+        "      Your router keeps dropping the connection and you want help from Acme Networks.\n"
+        "      Find the helpdesk portal.\n"
+    )
+    path = tmp_path / "study.yaml"
+    path.write_text(helpdesk_with(prompt, f"      {'x' * PROMPT_MAX_CHARS}\n"), encoding="utf-8")
+    assert scenarios.load(path).tasks[0].prompt == "x" * PROMPT_MAX_CHARS
+    path.write_text(helpdesk_with(prompt, f"      {'x' * 14_000}\n"), encoding="utf-8")
+    why = (
+        "is 14000 characters long (expected at most 1000: the task bar shows the prompt "
+        "on every page of the site, and a longer one pushes Done and Give up off the screen)"
+    )
+    assert_refused(path, 55, "tasks[0].prompt", why)

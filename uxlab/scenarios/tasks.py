@@ -24,6 +24,10 @@ from uxlab.scenarios.schema import (
 
 TASK_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 ANSWER_KEYS = ("question", "accepted")
+# The task bar shows the whole prompt over every page of the site. 1000 characters fill some
+# 20 lines of it on a phone, about all the 60vh it may take: a longer prompt scrolls Done and
+# Give up out of sight.
+PROMPT_MAX_CHARS = 1000
 STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -83,9 +87,7 @@ def _task(r: Reader, keys: dict[str, yaml.Node], field: str) -> TaskSpec:
     touchpoint = ""
     if not r.is_null(keys.get("touchpoint")):
         touchpoint = r.attempt(lambda: r.text(keys["touchpoint"], f"{field}.touchpoint"), "")
-    prompt = r.attempt(
-        lambda: r.text(keys["prompt"], f"{field}.prompt", "the task text the participant reads"), ""
-    )
+    prompt = r.attempt(lambda: _prompt(r, keys["prompt"], f"{field}.prompt"), "")
     success = r.attempt(lambda: _criterion(r, keys["success"], f"{field}.success"), Criterion("self_report"))
     questions: tuple[QuestionSpec, ...] = ()
     if not r.is_null(keys.get("questions")):
@@ -102,6 +104,17 @@ def _task(r: Reader, keys: dict[str, yaml.Node], field: str) -> TaskSpec:
         ideal_path=tuple(ideal),
         questions=questions,
     )
+
+
+def _prompt(r: Reader, node: yaml.Node, field: str) -> str:
+    prompt = r.text(node, field, "the task text the participant reads")
+    if len(prompt) > PROMPT_MAX_CHARS:
+        why = (
+            f"is {len(prompt)} characters long (expected at most {PROMPT_MAX_CHARS}: the task bar shows "
+            "the prompt on every page of the site, and a longer one pushes Done and Give up off the screen)"
+        )
+        r.fail(node, field, why)
+    return prompt
 
 
 def _task_id(r: Reader, node: yaml.Node, field: str) -> str:
