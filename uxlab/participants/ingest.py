@@ -47,6 +47,7 @@ from uxlab.participants.judging import Limits, judge_batch
 from uxlab.scenarios import Scenario, TaskSpec
 
 ATTEMPT_CACHE_ENTRIES = 20_000  # about 1 kB each; least recently used go first
+RATE_WINDOW_S = 60  # an attempt's events of the last minute count against its rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +202,7 @@ def record(
     unique = list({event.id: event for event in batch}.values())
     ids = [event.id for event in unique]
     rows = event_store.rows(fixed.attempt_id, unique, now)
-    since = now - timedelta(seconds=60)
+    since = now - timedelta(seconds=RATE_WINDOW_S)
     if unlocked_first and unique and conn.dialect.name == "sqlite" and not in_transaction(conn):
         body = _unlocked_first(conn, fixed, token, unique, rows, limits, now, sent_ms)
         if body is not None:
@@ -256,7 +257,7 @@ def _unlocked_first(
     """
     ids = [event.id for event in events]
     state = event_store.read_state(
-        conn, fixed.attempt_id, token, fixed.study_id, now - timedelta(seconds=60), ids
+        conn, fixed.attempt_id, token, fixed.study_id, now - timedelta(seconds=RATE_WINDOW_S), ids
     )
     if state is None or state.stored or _refusal(state) is not None:
         return None

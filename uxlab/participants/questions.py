@@ -22,18 +22,6 @@ from uxlab.scenarios.scales import Scale, parse_answer
 Form = Mapping[str, Any]  # a request's MultiDict (getlist), or a plain mapping
 
 
-def parse_rating(raw: object, scale: Scale) -> int | str:
-    """A rating's form value as ``parse_answer`` reads it, in ASCII digits only; else the reason.
-
-    ``parse_answer``'s ``\\d`` and ``int()`` read any script's digits ("٣", "３" as 3); no
-    rating control sends them, so they are refused like any other value that is no answer.
-    """
-    text = str(raw if raw is not None else "").strip()
-    if not text.isascii():
-        return f"not a whole number: {text[:20]!r}"
-    return parse_answer(text, scale)
-
-
 def field(question: QuestionSpec) -> str:
     """The form field of a question."""
     return f"q_{question.id}"
@@ -57,7 +45,7 @@ def read_answers(
                 errors[field(q)] = "not one of the options"
             rows.extend(row(text=v) for v in dict.fromkeys(given))
         elif q.type == "rating":
-            value = parse_rating(given[0], Scale(1, q.low, q.high))
+            value = parse_answer(given[0], Scale(1, q.low, q.high))
             if isinstance(value, str):
                 errors[field(q)] = value
             else:

@@ -28,6 +28,7 @@ from uxlab.scenarios.scales import (
     FREE_TEXT_MAX_CHARS,
     SEQ_SCALE,
     field_names,
+    parse_answer,
     scale_for,
 )
 
@@ -229,7 +230,7 @@ def save_seq(db: Session, session: ParticipantSession, number: int, raw: object)
     where = _require(db, session, "seq", number)
     if where is None:
         return False
-    value = questions.parse_rating(raw, SEQ_SCALE)
+    value = parse_answer(raw, SEQ_SCALE)
     if isinstance(value, str):
         raise InvalidAnswers({"seq": value})
     assert where.attempt is not None
@@ -261,7 +262,7 @@ def save_responses(
         scale = scale_for(name, scenario.ces_version)
         version = scenario.ces_version if name == "ces" else None
         for item, field in enumerate(field_names(name), start=1):
-            value = questions.parse_rating(answers.get(field), scale)
+            value = parse_answer(answers.get(field), scale)
             if isinstance(value, str):
                 errors[field] = value
                 continue

@@ -8,8 +8,8 @@ from uxlab import studies
 from uxlab.errors import InvalidAnswers
 from uxlab.models import ParticipantSession, StudyVersion
 from uxlab.participants import sessions
-from uxlab.participants.questions import Form, parse_rating, read_answers
-from uxlab.scenarios.scales import SEQ_SCALE
+from uxlab.participants.questions import Form, read_answers
+from uxlab.scenarios.scales import SEQ_SCALE, parse_answer
 
 
 def save_seq_and_questions(db: Session, session: ParticipantSession, number: int, form: Form) -> bool:
@@ -25,7 +25,7 @@ def save_seq_and_questions(db: Session, session: ParticipantSession, number: int
     assert version is not None
     spec = studies.scenario_of(version).task(where.task.key)
     rows, errors = read_answers(spec.questions, session.id, spec.id, form)
-    seq = parse_rating(form.get("seq"), SEQ_SCALE)
+    seq = parse_answer(form.get("seq"), SEQ_SCALE)
     if errors or isinstance(seq, str):
         raise InvalidAnswers({**errors, **({"seq": seq} if isinstance(seq, str) else {})})
     db.add_all(rows)  # committed with the SEQ

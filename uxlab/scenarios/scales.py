@@ -49,7 +49,8 @@ def parse_answer(raw: object, scale: Scale) -> int | str:
     text = str(raw if raw is not None else "").strip()
     if not text:
         return "missing"
-    if not re.fullmatch(r"-?\d{1,3}", text):
+    # ASCII digits only: \d and int() take any script's digits (٣ and ３ were stored as 3).
+    if not re.fullmatch(r"-?[0-9]{1,3}", text):
         return f"not a whole number: {text[:20]!r}"
     value = int(text)
     if not scale.low <= value <= scale.high:

@@ -25,9 +25,6 @@ from uxlab.participants.judging import app_limits
 from uxlab.web import openapi, preview
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-# The events rate's window (uxlab.participants.ingest counts an attempt's events of the last
-# minute): a 429's Retry-After, by when the events it counted have left the window.
-RATE_WINDOW_S = 60
 
 # The task bar's words, in the participant's language (participant pages use gettext).
 TASKBAR_LABELS: dict[str, dict[str, str]] = {
@@ -143,7 +140,7 @@ def events() -> ResponseReturnValue:
         body = ingest.store(get_engine(), batch, origin, servers, app_limits(), utcnow())
     except UxlabError as error:  # rolled back: the attempt lock has ended before this look-up
         if isinstance(error, TooManyRequests) and not error.retry_after_s:
-            error.retry_after_s = RATE_WINDOW_S
+            error.retry_after_s = ingest.RATE_WINDOW_S  # by then the events it counted have left the window
         _remember_cors(get_session(), batch.token)
         raise
     availability().answered()

@@ -37,9 +37,13 @@ EVENT = {
         },
         "type": {"enum": list(events.EVENT_TYPES)},
         "t": {**MILLISECONDS, "description": "Milliseconds since the task's Start, on the client's clock"},
-        "url": _text(
-            events.MAX_URL_CHARS, "The page's URL (query values dropped unless the study keeps them)"
-        ),
+        "url": {
+            **_text(
+                events.MAX_URL_CHARS,
+                "The page's absolute http(s) URL (query values dropped unless the study keeps them)",
+            ),
+            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+        },
         "selectors": {
             "type": "array",
             "maxItems": events.MAX_SELECTORS,
