@@ -83,6 +83,9 @@ def compare_versions(
     b = data.versions[-1] if b is None else b
     _check_version(data, a, "a")
     _check_version(data, b, "b")
+    if a == b:  # a table of zero differences, refused before anything is computed
+        why = f"a and b are the same version ({a}): compare two different versions"
+        raise BadRequest(f"{why} (without a and b: the two newest)", field="b")
     summaries = summaries_of(db, data, base, (a, b))
     sides = Side(data.at(a), a), Side(data.at(b), b)
     return _compared(slug, summaries, *sides, (f"Version {a}", f"Version {b}"))

@@ -144,11 +144,7 @@ def _comparison(slug: str) -> comparison.Comparison:
     variants = visible_variants(slug)
     for study in (slug, *variants):
         _end_abandoned(study)
-    result = comparison.compare_from_args(get_session(), slug, request.args, variants)
-    if result.variant is None and result.a_version == result.b_version:  # a table of zero differences
-        why = f"a and b are the same version ({result.a_version}): compare two different versions"
-        raise BadRequest(f"{why} (without a and b: the two newest)", field="b")
-    return result
+    return comparison.compare_from_args(get_session(), slug, request.args, variants)
 
 
 @bp.get("/studies/<slug>/live.json")
