@@ -139,11 +139,13 @@ def test_ideal_paths_work_and_pages_pass_axe_on_a_phone(live_server: Any, browse
     assert calls == []  # the snippet stays inert on pages not opened from a study
 
 
-def test_tracker_is_at_most_4_5_kb_gzipped() -> None:
+def test_tracker_is_at_most_4_75_kb_gzipped() -> None:
     import gzip
 
     tracker = (ROOT / "uxlab" / "static" / "tracker.js").read_bytes()
-    assert len(gzip.compress(tracker, compresslevel=9)) <= 4608
+    # Raised from 4608 for the task bar's collapse button (4,606 -> 4,783 bytes), to the next
+    # 128 bytes; the house budget is 8 KB gzipped. Raise it only deliberately, in 128-byte steps.
+    assert len(gzip.compress(tracker, compresslevel=9)) <= 4864
 
 
 def test_the_demo_scenarios_probe_pages_answer_without_a_redirect(app: Flask) -> None:

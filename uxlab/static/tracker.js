@@ -188,7 +188,8 @@
     "[hidden]{display:none}button,input{font:inherit;min-height:44px;border-radius:6px;border:2px solid #fff}" +
     "button{padding:.4rem .9rem;background:#fff;color:#1d2733;cursor:pointer}.alt{background:0 0;color:#fff}" +
     "input{padding:.3rem .5rem;flex:1 1 10rem;min-width:0}:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}" +
-    "#uxlab-time{font-variant-numeric:tabular-nums}label,#uxlab-status{flex-basis:100%}p:empty{display:none}";
+    "#uxlab-time{font-variant-numeric:tabular-nums}label,#uxlab-status{flex-basis:100%}p:empty{display:none}" +
+    ".min #uxlab-prompt,.min div,.min form{display:none}.min p{flex:1}";
 
   function render() {
     var L = info.labels;
@@ -197,13 +198,22 @@
     root = host.attachShadow({ mode: "open" });
     root.innerHTML = "<style>" + CSS + "</style><section id=uxlab-bar role=region><p><strong id=uxlab-task></strong> " +
       "<span id=uxlab-prompt></span></p><div id=uxlab-actions><button id=uxlab-done></button>" +
-      "<button class=alt id=uxlab-give-up></button></div><span id=uxlab-time aria-hidden=true></span><form id=uxlab-form hidden><label for=uxlab-answer " +
+      "<button class=alt id=uxlab-give-up></button></div><span id=uxlab-time aria-hidden=true></span><span id=uxlab-left hidden></span>" +
+      "<button class=alt id=uxlab-fold aria-describedby='uxlab-left uxlab-time'></button><form id=uxlab-form hidden><label for=uxlab-answer " +
       "id=uxlab-question></label><input id=uxlab-answer autocomplete=off required><button id=uxlab-submit>" +
       "</button><button type=button class=alt id=uxlab-cancel></button></form><p id=uxlab-status role=status></p></section>";
     var bar = $("bar"), form = $("form"), answer = $("answer");
     bar.setAttribute("aria-label", L.region);
     bar.lang = info.lang;
-    ["task", "done", "give-up", "submit", "cancel"].forEach(function (k) { $(k).textContent = L[k.replace("-", "_")]; });
+    var fold = $("fold");
+    function show(min) { // collapsed to one line; kept per attempt
+      bar.className = min ? "min" : "";
+      fold.setAttribute("aria-expanded", !min);
+      fold.textContent = min ? L.show : L.hide;
+    }
+    fold.onclick = function () { show(st.min = !st.min); save(); };
+    show(st.min);
+    ["task", "left", "done", "give-up", "submit", "cancel"].forEach(function (k) { $(k).textContent = L[k.replace("-", "_")]; });
     $("prompt").textContent = info.prompt;
     $("question").textContent = info.question || L.answer;
     if (info.textLang != info.lang) { $("prompt").lang = info.textLang; if (info.question) $("question").lang = info.textLang; }

@@ -43,6 +43,9 @@ TASKBAR_LABELS: dict[str, dict[str, str]] = {
         "task_of": "Task {n} of {m}",
         "minute": "One minute left.",
         "offline": "No connection. The link opens when you are back online.",
+        "show": "Show task",
+        "hide": "Hide task",
+        "left": "Time left:",
     },
     "de": {
         "region": "Studienaufgabe",
@@ -59,6 +62,9 @@ TASKBAR_LABELS: dict[str, dict[str, str]] = {
         "task_of": "Aufgabe {n} von {m}",
         "minute": "Noch eine Minute.",
         "offline": "Keine Verbindung. Der Link öffnet sich, sobald Sie wieder online sind.",
+        "show": "Aufgabe zeigen",
+        "hide": "Aufgabe ausblenden",
+        "left": "Verbleibende Zeit:",
     },
     "ru": {
         "region": "Задание исследования",
@@ -75,6 +81,9 @@ TASKBAR_LABELS: dict[str, dict[str, str]] = {
         "task_of": "Задание {n} из {m}",
         "minute": "Осталась одна минута.",
         "offline": "Нет соединения. Ссылка откроется, когда связь восстановится.",
+        "show": "Показать задание",
+        "hide": "Скрыть задание",
+        "left": "Осталось времени:",
     },
 }
 
