@@ -1,8 +1,9 @@
-"""An event's URL is the page's absolute http(s) address, as the tracker sends it (``location.href``).
+"""An event's URL is the page's absolute http(s) address, as the tracker sends it (``location.href``),
+or its path on the site.
 
 Before, any string the URL parser could read was stored: ``javascript:alert(1)``,
-``data:text/html,<script>...`` or a bare ``/x`` became steps of the attempt's path, shown
-in reports and exports as pages the participant visited.
+or ``data:text/html,<script>...`` became steps of the attempt's path, shown in reports and
+exports as pages the participant visited.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from uxlab.web import preview
 REFUSED = [
     ("javascript:alert(1)", "a javascript: URL"),
     ("data:text/html,<script>alert(1)</script>", "a data: URL"),
-    ("/x", "a URL without its scheme"),
+    ("x/y", "a URL without its scheme"),
     ("//127.0.0.1/demo/", "a URL without its scheme"),
     ("http:///demo/", "a URL without its host"),
     ("ftp://127.0.0.1/demo/", "a ftp: URL"),
@@ -54,3 +55,14 @@ def test_absolute_http_and_https_urls_are_stored(study: Participant) -> None:
     response = study.post(token, [page("/"), upper, ev("click", 1200, url="https://localhost/demo/")])
     assert response.status_code == 200, response.get_json()
     assert study.attempt(token).path == ["/", "/products"]
+
+
+def test_a_path_on_the_site_is_judged_as_the_page_it_names(study: Participant) -> None:
+    """A client that sends the page's path, not its whole URL, is judged as before."""
+    token = study.start("find-helpdesk")
+    response = study.post(
+        token, [ev("pageview", 900, url="/demo/"), ev("pageview", 1500, url="/demo/support/helpdesk")]
+    )
+    assert response.status_code == 200, response.get_json()
+    attempt = study.attempt(token)
+    assert attempt.path == ["/", "/support/helpdesk"] and attempt.outcome == "success"

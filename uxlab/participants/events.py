@@ -177,15 +177,17 @@ def _url(item: Mapping[str, Any], path: str, *, required: bool) -> str:
         raise _fail(f"{path}.url", f"not a URL this server can read: {error}") from error
     if not rebuilt:
         raise _fail(f"{path}.url", "not a URL this server can read: it changes when rebuilt")
-    # The tracker sends the page's location.href. Anything else (javascript:, data:, a bare
-    # path) was stored in the attempt's path as if the participant had visited it.
+    # The tracker sends the page's location.href; a path on the site ("/help", judged as
+    # before) is taken too. Anything else (javascript:, data:) was stored in the attempt's
+    # path as if the participant had visited it.
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    on_site = url.startswith("/") and not url.startswith("//") and "\\" not in url
+    if not on_site and (parts.scheme not in ("http", "https") or not parts.hostname):
         if parts.scheme in ("http", "https"):
             got = "a URL without its host"
         else:  # a scheme is letters, digits, + - . only: safe to repeat
             got = f"a {parts.scheme}: URL" if parts.scheme else "a URL without its scheme"
-        raise _fail(f"{path}.url", f"expected an absolute http(s) URL, the page's address; got {got}")
+        raise _fail(f"{path}.url", f"expected the page's absolute http(s) URL (or its path, /...); got {got}")
     return url
 
 

@@ -40,9 +40,10 @@ EVENT = {
         "url": {
             **_text(
                 events.MAX_URL_CHARS,
-                "The page's absolute http(s) URL (query values dropped unless the study keeps them)",
+                "The page's absolute http(s) URL or its path, /... "
+                "(query values dropped unless the study keeps them)",
             ),
-            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+            "pattern": "^([Hh][Tt][Tt][Pp][Ss]?://|/)",
         },
         "selectors": {
             "type": "array",
