@@ -5,6 +5,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 CHROMIUM_STAMP := $(VENV)/.chromium-stamp
 PYTEST_WORKERS ?= 2
+# make run PORT=8000: another port when 5000 is taken
+PORT ?= 5000
 
 .PHONY: setup run test lint format migrations bench clean
 
@@ -22,7 +24,7 @@ $(CHROMIUM_STAMP): scripts/ensure-chromium.sh | $(STAMP)
 setup: $(STAMP) $(CHROMIUM_STAMP)
 
 run: setup
-	$(VENV)/bin/uxlab demo
+	$(VENV)/bin/uxlab demo --port $(PORT)
 
 test: setup lint
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
