@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from flask import Flask
 from sqlmodel import Session, select
 
 from tests.races import twice_at_once
 from uxlab import scenarios, studies
-from uxlab.db import get_session
 from uxlab.models import Attempt, ParticipantSession, QuestionAnswer
 from uxlab.participants import attempts, sessions
 
@@ -34,15 +31,9 @@ questions:
 """
 
 
-@pytest.fixture
-def any_db(any_app: Flask) -> Iterator[Session]:
-    with any_app.app_context():
-        yield get_session()
-
-
-def _at_the_seq(app: Flask, db: Session) -> Any:
-    """A participant's browser of the study ``asks`` whose task 1 ended: at its SEQ page."""
-    studies.store_scenario(db, scenarios.loads(STUDY))
+def _at_the_seq(app: Flask, db: Session, study: str = STUDY) -> Any:
+    """A participant's browser of ``study`` (slug ``asks``) whose task 1 ended: at its SEQ page."""
+    studies.store_scenario(db, scenarios.loads(study))
     client = app.test_client()
     client.get("/s/asks")
     client.post("/s/asks")

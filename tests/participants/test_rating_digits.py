@@ -8,38 +8,14 @@ the participant's language, and nothing of the step is stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from flask import Flask
 from sqlmodel import Session, select
 
-from tests.participants.test_questions import STUDY
-from uxlab import scenarios, studies
-from uxlab.db import get_session
-from uxlab.models import Attempt, ParticipantSession, QuestionAnswer, Response
-from uxlab.participants import attempts, sessions
+from tests.participants.test_questions import STUDY, _at_the_seq
+from uxlab.models import Attempt, QuestionAnswer, Response
 
 OTHER_DIGITS = ["٣", "３", "۳", "३"]  # Arabic-Indic, full-width, Persian, Devanagari
-
-
-@pytest.fixture
-def any_db(any_app: Flask) -> Iterator[Session]:
-    with any_app.app_context():
-        yield get_session()
-
-
-def _at_the_seq(app: Flask, db: Session, study: str = STUDY) -> Any:
-    """A participant's browser of ``study`` (slug ``asks``) whose task 1 ended: at its SEQ page."""
-    studies.store_scenario(db, scenarios.loads(study))
-    client = app.test_client()
-    client.get("/s/asks")
-    client.post("/s/asks")
-    client.post("/s/asks/task/1")
-    session = db.exec(select(ParticipantSession)).one()
-    attempts.end_attempt(db, sessions.progress(db, session).attempt, "success")  # type: ignore[arg-type]
-    return client
 
 
 @pytest.mark.parametrize("digit", OTHER_DIGITS)

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 from flask import Flask
 from sqlmodel import Session, func, select
 
@@ -41,12 +39,6 @@ recruit:
   completion_url: https://panel.example/done?cc={code}&pid={pid}&s={participant}
   capture: [pid]
 """
-
-
-@pytest.fixture
-def any_db(any_app: Flask) -> Iterator[Session]:
-    with any_app.app_context():
-        yield get_session()
 
 
 def store(db: Session, extra: str = "") -> None:

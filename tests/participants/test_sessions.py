@@ -47,13 +47,6 @@ def db(app: Flask) -> Iterator[Session]:
         yield get_session()
 
 
-@pytest.fixture
-def any_db(any_app: Flask) -> Iterator[Session]:
-    """The same test on SQLite and on PostgreSQL."""
-    with any_app.app_context():
-        yield get_session()
-
-
 def load(db: Session, path: Path = HELPDESK) -> StudyVersion:
     version, _ = studies.load_scenario_file(db, path)
     return version

@@ -249,8 +249,8 @@ def init_app(app: Flask) -> None:
     # parse a form before ours runs are bounded too; the API sets its own limits per request.
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_FORM_BYTES"])
     app.register_error_handler(RequestEntityTooLarge, _too_large)
-    # First of all hooks, before the CSRF check parses a form: a chunked one cut at the
-    # limit would otherwise be parsed, and answered by its missing token's 400, not a 413.
-    # It reads no session, so it may run before the secret key's check.
-    app.before_request_funcs.setdefault(None, []).insert(0, _check_body_size)
+    # Registered before the CSRF check parses a form (uxlab.web.security.init_app): a
+    # chunked one cut at the limit would otherwise be parsed, and answered by its missing
+    # token's 400, not a 413.
+    app.before_request(_check_body_size)
     app.before_request(_check_api_body)

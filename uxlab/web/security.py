@@ -41,7 +41,6 @@ from uxlab.web import request_bodies, study_access
 
 CSRF_EXEMPT_BLUEPRINTS = frozenset({"api"})
 RESEARCHER_BLUEPRINTS = frozenset({"researcher", "reports", "probes", "studio", "studio_preview"})
-SHARE_ENDPOINTS = frozenset({"reports.shared"})
 # Inline styles stay allowed: templates and the SVG charts set a few style attributes, and
 # CSS cannot run code in current browsers.
 CSP = (
@@ -91,7 +90,7 @@ def csp_nonce() -> str:
 def _security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    shared = request.endpoint in SHARE_ENDPOINTS
+    shared = request.endpoint in study_access.PUBLIC_ENDPOINTS  # share links
     headers["Referrer-Policy"] = "no-referrer" if shared else headers.get("Referrer-Policy", "same-origin")
     if shared or (request.blueprint or "") in RESEARCHER_BLUEPRINTS:
         headers.setdefault("Content-Security-Policy", CSP.format(nonce=csp_nonce()))
@@ -112,12 +111,12 @@ def init_app(app: Flask) -> None:
     # Our own hook decides what is exempt, so Flask-WTF's default check stays off.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     CSRFProtect().init_app(app)
+    request_bodies.init_app(app)  # first: a body over its limit is refused before any hook reads it
     app.before_request(_relative_redirect)
     # Access first: it only reads, so a forged form still changes nothing, and a signed-out
     # editor's check gets the documented 401 rather than the CSRF check's 400 (its session,
     # and with it the CSRF token, went at sign-out).
     study_access.init_app(app)
     app.before_request(_check_csrf)
-    request_bodies.init_app(app)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"csp_nonce": csp_nonce()})
